@@ -1,0 +1,52 @@
+"""The dbt project as Dagster assets: every model, seed and test, downstream of the raw tables."""
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from ingest.settings import Settings
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+RAW_EXTRACTS_KEY = AssetKey("raw_extracts")
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
+if not dbt_project.manifest_path.exists():
+    # Outside `dagster dev` nothing else builds the manifest: parse once (about 5 s) so the
+    # command line, the tests and CI load the same definitions.
+    dbt_project.prepare()
+
+
+class CscDbtTranslator(DagsterDbtTranslator):
+    """Every dbt source is one of the raw tables that the `raw_extracts` asset writes."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return RAW_EXTRACTS_KEY
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return "warehouse"
+
+
+def dbt_cli_resource() -> DbtCliResource:
+    # The dbt executable of this environment, so a shell without the venv activated still works.
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt"))
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    dagster_dbt_translator=CscDbtTranslator(),
+    pool="duckdb_writer",
+)
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    """Staging, intermediate and mart models, with their data tests and unit tests (`dbt build`)."""
+    settings = Settings.from_env()
+    # The dbt profile reads the warehouse path from the environment of the dbt subprocess.
+    os.environ["CSC_WAREHOUSE_PATH"] = str(settings.warehouse_path)
+    yield from dbt.cli(["build"], context=context).stream()
