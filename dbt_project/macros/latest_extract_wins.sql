@@ -1,0 +1,193 @@
+{#-
+    Contract §5 (history, corrections and deletions), written once.
+
+    Every macro takes `relation`: a CTE name or relation holding the raw rows of one table (provenance
+    columns la_code, extract_id, source_file, source_line first), and `raw_table`: the raw table name as in
+    raw.extract_tables. It returns a query (usable as a CTE body) with the surviving rows, the extract facts
+    (extract_date, period_end) and `record_key`, and with every date column after the row's extract's
+    period_end read as empty (NULL).
+
+    The order of the extracts holding a table is stg_raw__extract_holdings.holding_order
+    (extract_date, period_end, extract_id).
+-#}
+
+{% macro _holdings(raw_table) -%}
+    select la_code, extract_id, extract_date, period_end, window_start, holding_order
+    from {{ ref('stg_raw__extract_holdings') }}
+    where table_name = '{{ raw_table }}'
+{%- endmacro %}
+
+{% macro _record_key(key_columns) -%}
+    concat_ws('|', {% for k in key_columns %}coalesce(cast({{ k }} as varchar), '~'){{ ", " if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{% macro _null_after_period_end(date_columns) -%}
+    {%- if date_columns | length > 0 -%}
+    replace (
+        {%- for c in date_columns %}
+        case when cast({{ c }} as date) > period_end then null else {{ c }} end as {{ c }}{{ "," if not loop.last }}
+        {%- endfor %}
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Rows of `relation` joined to their extract, placed, keyed and de-duplicated within the extract. -#}
+{% macro _located(relation, raw_table, key_columns, placing_date=none) -%}
+    select
+        rows_.*,
+        holdings.extract_date,
+        holdings.period_end,
+        holdings.window_start,
+        holdings.holding_order,
+        {{ placing_date if placing_date else 'null::date' }} as placing_date,
+        {{ _record_key(key_columns) }} as record_key
+    from {{ relation }} as rows_
+    inner join ({{ _holdings(raw_table) }}) as holdings
+        on rows_.extract_id = holdings.extract_id and rows_.la_code = holdings.la_code
+    {% if placing_date -%}
+    -- records placed after their extract's period_end are ignored
+    where {{ placing_date }} is not null and {{ placing_date }} <= holdings.period_end
+    {% endif -%}
+    qualify row_number() over (
+        partition by rows_.la_code, rows_.extract_id, record_key order by rows_.source_line
+    ) = 1
+{%- endmacro %}
+
+
+{#-
+    Event records. For every date, the latest extract holding the list whose window covers the date is the
+    truth; a record placed before a later extract's window_start that this extract holds restates the
+    earlier version. So for each record key the authoritative extract is the latest of
+      (a) the extracts that hold the key, and
+      (b) the extracts whose window (window_start .. period_end) covers the key's placing date;
+    the key survives, in that extract's version, only if the authoritative extract holds it.
+-#}
+{% macro latest_extract_wins_events(relation, raw_table, key_columns, placing_date, date_columns=[]) -%}
+    with
+    located as (
+        {{ _located(relation, raw_table, key_columns, placing_date) }}
+    ),
+
+    holdings as (
+        {{ _holdings(raw_table) }}
+    ),
+
+    claims as (
+        select la_code, record_key, holding_order from located
+        union all
+        select keys_.la_code, keys_.record_key, holdings.holding_order
+        from (select distinct la_code, record_key, placing_date from located) as keys_
+        inner join holdings
+            on keys_.la_code = holdings.la_code
+            and keys_.placing_date between holdings.window_start and holdings.period_end
+    ),
+
+    authority as (
+        select la_code, record_key, max(holding_order) as holding_order
+        from claims
+        group by la_code, record_key
+    )
+
+    select located.* exclude (window_start, holding_order) {{ _null_after_period_end(date_columns) }}
+    from located
+    inner join authority
+        on located.la_code = authority.la_code
+        and located.record_key = authority.record_key
+        and located.holding_order = authority.holding_order
+{%- endmacro %}
+
+
+{#-
+    State records. The latest extract holding a key wins. A record absent from a later extract that holds
+    the list is deleted, unless it had ended (end_date, as read in its own extract) before that extract's
+    window_start: then it has aged out and is kept as last seen.
+-#}
+{% macro latest_extract_wins_state(relation, raw_table, key_columns, end_date, placing_date=none, date_columns=[]) -%}
+    with
+    located as (
+        {{ _located(relation, raw_table, key_columns, placing_date) }}
+    ),
+
+    latest as (
+        select * {{ _null_after_period_end(date_columns) }}
+        from located
+        qualify row_number() over (partition by la_code, record_key order by holding_order desc) = 1
+    ),
+
+    holdings as (
+        {{ _holdings(raw_table) }}
+    ),
+
+    deleted as (
+        select distinct latest.la_code, latest.record_key
+        from latest
+        inner join holdings
+            on latest.la_code = holdings.la_code
+            and holdings.holding_order > latest.holding_order
+        where not coalesce(latest.{{ end_date }} < holdings.window_start, false)
+    )
+
+    select latest.* exclude (window_start, holding_order)
+    from latest
+    anti join deleted
+        on latest.la_code = deleted.la_code and latest.record_key = deleted.record_key
+{%- endmacro %}
+
+
+{#-
+    Snapshot lists (and snapshot fields): true as at period_end. For each (council, month) the latest extract
+    by extract_date (then extract_id) holding the list whose period_end is that month's last day.
+    Adds snapshot_month (first day) and keeps period_end (= the month's last day).
+-#}
+{% macro snapshot_per_month(relation, raw_table, key_columns, date_columns=[]) -%}
+    with
+    chosen as (
+        select la_code, extract_id
+        from ({{ _holdings(raw_table) }}) as holdings
+        where period_end = last_day(period_end)
+        qualify row_number() over (
+            partition by la_code, period_end order by extract_date desc, holding_order desc
+        ) = 1
+    ),
+
+    located as (
+        {{ _located(relation, raw_table, key_columns) }}
+    )
+
+    select
+        located.* exclude (window_start, holding_order, placing_date) {{ _null_after_period_end(date_columns) }},
+        date_trunc('month', located.period_end)::date as snapshot_month
+    from located
+    inner join chosen on located.la_code = chosen.la_code and located.extract_id = chosen.extract_id
+{%- endmacro %}
+
+
+{#-
+    SSDA903 tables carry full history: for every child in the latest extract holding the table, that
+    extract's rows replace the child's earlier rows. Then records placed after period_end are ignored and
+    rows are de-duplicated on the key.
+-#}
+{% macro latest_extract_wins_903(relation, raw_table, key_columns, placing_date=none, date_columns=[]) -%}
+    with
+    holdings as (
+        {{ _holdings(raw_table) }}
+    ),
+
+    child_latest as (
+        select rows_.la_code, rows_.child_key, max(holdings.holding_order) as holding_order
+        from {{ relation }} as rows_
+        inner join holdings on rows_.extract_id = holdings.extract_id and rows_.la_code = holdings.la_code
+        group by rows_.la_code, rows_.child_key
+    ),
+
+    located as (
+        {{ _located(relation, raw_table, key_columns, placing_date) }}
+    )
+
+    select located.* exclude (window_start, holding_order) {{ _null_after_period_end(date_columns) }}
+    from located
+    inner join child_latest
+        on located.la_code = child_latest.la_code
+        and located.child_key = child_latest.child_key
+        and located.holding_order = child_latest.holding_order
+{%- endmacro %}

@@ -1,0 +1,61 @@
+-- Event records (contract §5): the latest extract whose window covers the placing date is the truth.
+
+with
+
+source as (
+
+    select * from {{ source('annex_a', 'assessments') }}
+
+),
+
+renamed as (
+
+    select
+        la_code,
+        extract_id,
+        source_file,
+        source_line,
+        child_key,
+        gender,
+        ethnicity,
+        birth_month,
+        assessment_start_date,
+        assessment_authorised_date,
+        allocated_team
+    from source
+
+),
+
+resolved as (
+
+    {{ latest_extract_wins_events(
+        'renamed',
+        'annex_a_assessments',
+        key_columns=['child_key', 'assessment_start_date'],
+        placing_date='assessment_start_date',
+        date_columns=['assessment_start_date', 'assessment_authorised_date']
+    ) }}
+
+),
+
+final as (
+
+    select
+        la_code,
+        child_key,
+        gender,
+        ethnicity,
+        birth_month,
+        assessment_start_date,
+        assessment_authorised_date,
+        allocated_team,
+        extract_id,
+        extract_date,
+        period_end,
+        source_file,
+        source_line
+    from resolved
+
+)
+
+select * from final

@@ -1,0 +1,65 @@
+-- Event records (contract §5): the latest extract whose window covers the placing date is the truth.
+
+with
+
+source as (
+
+    select * from {{ source('annex_a', 'early_help') }}
+
+),
+
+renamed as (
+
+    select
+        la_code,
+        extract_id,
+        source_file,
+        source_line,
+        child_key,
+        gender,
+        ethnicity,
+        birth_month,
+        assessment_start_date,
+        assessment_completion_date,
+        plan_start_date,
+        plan_end_date,
+        step_up_date
+    from source
+
+),
+
+resolved as (
+
+    {{ latest_extract_wins_events(
+        'renamed',
+        'annex_a_early_help',
+        key_columns=['child_key', 'coalesce(assessment_start_date, plan_start_date)'],
+        placing_date='coalesce(assessment_start_date, plan_start_date)',
+        date_columns=['assessment_start_date', 'assessment_completion_date', 'plan_start_date', 'plan_end_date', 'step_up_date']
+    ) }}
+
+),
+
+final as (
+
+    select
+        la_code,
+        child_key,
+        gender,
+        ethnicity,
+        birth_month,
+        assessment_start_date,
+        assessment_completion_date,
+        plan_start_date,
+        plan_end_date,
+        step_up_date,
+        extract_id,
+        extract_date,
+        period_end,
+        source_file,
+        source_line
+    from resolved
+
+)
+
+select * from final

@@ -1,0 +1,53 @@
+-- Event records (contract §5): the latest extract whose window covers the placing date is the truth.
+
+with
+
+source as (
+
+    select * from {{ source('local', 'mash') }}
+
+),
+
+renamed as (
+
+    select
+        la_code,
+        extract_id,
+        source_file,
+        source_line,
+        child_key,
+        referral_received,
+        mash_decision
+    from source
+
+),
+
+resolved as (
+
+    {{ latest_extract_wins_events(
+        'renamed',
+        'local_mash',
+        key_columns=['child_key', 'referral_received'],
+        placing_date='referral_received::date',
+        date_columns=['referral_received', 'mash_decision']
+    ) }}
+
+),
+
+final as (
+
+    select
+        la_code,
+        child_key,
+        referral_received,
+        mash_decision,
+        extract_id,
+        extract_date,
+        period_end,
+        source_file,
+        source_line
+    from resolved
+
+)
+
+select * from final

@@ -1,0 +1,55 @@
+-- Event records (contract §5): the latest extract whose window covers the placing date is the truth.
+
+with
+
+source as (
+
+    select * from {{ source('local', 'missing_all') }}
+
+),
+
+renamed as (
+
+    select
+        la_code,
+        extract_id,
+        source_file,
+        source_line,
+        child_key,
+        missing,
+        mis_start,
+        mis_end
+    from source
+
+),
+
+resolved as (
+
+    {{ latest_extract_wins_events(
+        'renamed',
+        'local_missing_all',
+        key_columns=['child_key', 'mis_start'],
+        placing_date='mis_start',
+        date_columns=['mis_start', 'mis_end']
+    ) }}
+
+),
+
+final as (
+
+    select
+        la_code,
+        child_key,
+        missing,
+        mis_start,
+        mis_end,
+        extract_id,
+        extract_date,
+        period_end,
+        source_file,
+        source_line
+    from resolved
+
+)
+
+select * from final

@@ -1,0 +1,67 @@
+-- SSDA903 (contract §5): for every child in the latest extract holding the table, its rows replace earlier rows.
+
+with
+
+source as (
+
+    select * from {{ source('ssda903', 'episodes') }}
+
+),
+
+renamed as (
+
+    select
+        la_code,
+        extract_id,
+        source_file,
+        source_line,
+        child_key,
+        decom,
+        rne,
+        ls,
+        cin,
+        place,
+        place_provider,
+        dec,
+        rec,
+        reason_place_change
+    from source
+
+),
+
+resolved as (
+
+    {{ latest_extract_wins_903(
+        'renamed',
+        'ssda903_episodes',
+        key_columns=['child_key', 'decom'],
+        placing_date='decom',
+        date_columns=['decom', 'dec']
+    ) }}
+
+),
+
+final as (
+
+    select
+        la_code,
+        child_key,
+        decom,
+        rne,
+        ls,
+        cin,
+        place,
+        place_provider,
+        dec,
+        rec,
+        reason_place_change,
+        extract_id,
+        extract_date,
+        period_end,
+        source_file,
+        source_line
+    from resolved
+
+)
+
+select * from final

@@ -1,0 +1,55 @@
+-- SSDA903 (contract §5): for every child in the latest extract holding the table, its rows replace earlier rows.
+
+with
+
+source as (
+
+    select * from {{ source('ssda903', 'missing') }}
+
+),
+
+renamed as (
+
+    select
+        la_code,
+        extract_id,
+        source_file,
+        source_line,
+        child_key,
+        missing,
+        mis_start,
+        mis_end
+    from source
+
+),
+
+resolved as (
+
+    {{ latest_extract_wins_903(
+        'renamed',
+        'ssda903_missing',
+        key_columns=['child_key', 'mis_start'],
+        placing_date='mis_start',
+        date_columns=['mis_start', 'mis_end']
+    ) }}
+
+),
+
+final as (
+
+    select
+        la_code,
+        child_key,
+        missing,
+        mis_start,
+        mis_end,
+        extract_id,
+        extract_date,
+        period_end,
+        source_file,
+        source_line
+    from resolved
+
+)
+
+select * from final
