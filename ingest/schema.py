@@ -262,7 +262,7 @@ _TABLES: tuple[RawTable, ...] = (
         (
             _col("referral_date", "Date of referral", Kind.DATE, True),
             _col("referral_source", "Referral Source", Kind.CODE, False, SOURCE),
-            _col("referral_nfa", "Referral NFA", Kind.YESNO, False, YES_NO),
+            _col("referral_nfa", "Referral NFA", Kind.YESNO, False, YES_NO_UNKNOWN),
             _TEAM,
         ),
         key=("child_key", "referral_date"),
@@ -301,7 +301,7 @@ _TABLES: tuple[RawTable, ...] = (
                 "Was an Initial Child Protection Conference deemed unnecessary",
                 Kind.YESNO,
                 False,
-                YES_NO,
+                YES_NO_UNKNOWN,
             ),
             _col("icpc_date", "Date of Initial Child Protection Conference", Kind.DATE, True),
             _col(
@@ -309,7 +309,7 @@ _TABLES: tuple[RawTable, ...] = (
                 "Did the Initial Child Protection Conference Result in a Child Protection Plan",
                 Kind.YESNO,
                 True,
-                YES_NO,
+                YES_NO_UNKNOWN,
             ),
             _TEAM,
         ),
@@ -517,7 +517,7 @@ _TABLES: tuple[RawTable, ...] = (
         (
             _col("child_id", "Child Unique ID", Kind.CHILD_ID, True),
             _col("conference_date", "Date of Transfer-in Conference", Kind.DATE, True),
-            _col("resulted_in_cp_plan", "Resulted in CP Plan (Y/N)", Kind.YESNO, True, YES_NO),
+            _col("resulted_in_cp_plan", "Resulted in CP Plan (Y/N)", Kind.YESNO, True, YES_NO_UNKNOWN),
         ),
         key=("child_key", "conference_date"),
         not_blank=("child_key", "conference_date"),

@@ -1,0 +1,458 @@
+"""Load extracts into the warehouse: one DuckDB transaction per extract (contract §1, §7).
+
+``ingest_landing(settings)`` walks the landing folder and returns an :class:`IngestReport`;
+``ingest_extract(con, folder, settings)`` handles one extract folder:
+
+1. read manifest.json (its sha256 gives ``extract_id`` = first 16 hex); an extract_id already in
+   ``raw.extracts`` is skipped ("already ingested"); a folder rejected before with the same manifest is
+   skipped ("rejected before, manifest unchanged");
+2. hash every file once and archive it as received (content-addressed), before anything is loaded;
+3. validate the manifest, verify the files against it, read and normalise every table;
+4. in one transaction write the data tables, ``raw.extracts``, ``raw.extract_tables``, ``raw.quarantine``.
+
+Any problem that refuses the extract writes one ``raw.rejected_extracts`` row (message naming file, row,
+column) and nothing else. Commentary files (``<landing>/<la>/commentary/<YYYY-MM>.csv``) replace their
+council-month in ``raw.commentary``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import logging
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingest.archive import archive_file, ensure_private_dir, make_private
+from ingest.manifest import (
+    COMMENTARY_DIR,
+    MANIFEST_NAME,
+    SEEDS_DIR,
+    ExtractFolder,
+    ExtractRejected,
+    discover_extracts,
+    known_councils,
+    list_files,
+    parse_manifest,
+    sha256_file,
+    verify_files,
+)
+from ingest.normalise import ExtractContext, PreparedTable, prepare_table
+from ingest.readers import FileRejected, SourceFrame, csv_body, decode_bytes, read_csv, read_xlsx
+from ingest.schema import (
+    ANNEX_A_WORKBOOK,
+    META_TABLES,
+    RAW_SCHEMA,
+    RAW_TABLES,
+    create_raw_schema,
+    table_for_csv_path,
+)
+from ingest.settings import Settings
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CommentaryResult",
+    "ExtractResult",
+    "IngestReport",
+    "ingest_commentary_file",
+    "ingest_extract",
+    "ingest_landing",
+    "open_warehouse",
+]
+
+
+@dataclass
+class ExtractResult:
+    folder: str  # relative to the landing root
+    la_code: str
+    status: str  # loaded | skipped | rejected
+    message: str = ""
+    extract_id: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)  # raw table -> rows loaded
+    quarantined: dict[str, int] = field(default_factory=dict)  # raw table -> rows quarantined
+    values_nulled: int = 0
+
+
+@dataclass
+class CommentaryResult:
+    file: str  # relative to the landing root
+    status: str  # loaded | unchanged | skipped | rejected
+    message: str = ""
+    rows: int = 0
+
+
+@dataclass
+class IngestReport:
+    extracts: list[ExtractResult] = field(default_factory=list)
+    commentary: list[CommentaryResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def _with(self, status: str) -> list[ExtractResult]:
+        return [r for r in self.extracts if r.status == status]
+
+    @property
+    def loaded(self) -> list[ExtractResult]:
+        return self._with("loaded")
+
+    @property
+    def skipped(self) -> list[ExtractResult]:
+        return self._with("skipped")
+
+    @property
+    def rejected(self) -> list[ExtractResult]:
+        return self._with("rejected")
+
+    @property
+    def rows_per_table(self) -> dict[str, int]:
+        total: Counter[str] = Counter()
+        for result in self.loaded:
+            total.update(result.rows)
+        return dict(sorted(total.items()))
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(sum(r.quarantined.values()) for r in self.loaded)
+
+    @property
+    def values_nulled(self) -> int:
+        return sum(r.values_nulled for r in self.loaded)
+
+    def summary_lines(self) -> list[str]:
+        """Counts and messages only (never record contents)."""
+        lines = [
+            f"extracts loaded: {len(self.loaded)}, skipped: {len(self.skipped)}, "
+            f"rejected: {len(self.rejected)}",
+        ]
+        for r in self.rejected:
+            lines.append(f"  rejected {r.folder}: {r.message}")
+        for r in self.skipped:
+            lines.append(f"  skipped {r.folder}: {r.message}")
+        lines.append(f"rows loaded: {sum(self.rows_per_table.values())}")
+        for table, count in self.rows_per_table.items():
+            lines.append(f"  {table}: {count}")
+        lines.append(f"rows quarantined: {self.rows_quarantined} (values nulled: {self.values_nulled})")
+        done = Counter(c.status for c in self.commentary)
+        lines.append(
+            "commentary files "
+            + ", ".join(f"{k}: {done.get(k, 0)}" for k in ("loaded", "unchanged", "skipped", "rejected"))
+        )
+        for c in self.commentary:
+            if c.status == "rejected":
+                lines.append(f"  rejected {c.file}: {c.message}")
+        return lines
+
+
+# ---------------------------------------------------------------------------------------------- warehouse
+def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (create) the warehouse read-write, owner-only, with the raw schema in place."""
+    ensure_private_dir(path.parent)
+    con = duckdb.connect(str(path))
+    make_private(path)
+    create_raw_schema(con)
+    return con
+
+
+def _private_warehouse_files(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        make_private(candidate)
+
+
+def _relative(folder: Path, landing: Path) -> str:
+    try:
+        return folder.resolve().relative_to(landing.resolve()).as_posix()
+    except ValueError:
+        return f"{folder.parent.name}/{folder.name}"
+
+
+def _record_rejection(con, la_code: str, folder: str, manifest_sha: str | None, message: str) -> None:
+    con.execute(
+        f"INSERT INTO {RAW_SCHEMA}.rejected_extracts VALUES (?, ?, ?, ?, ?)",
+        [la_code, folder, manifest_sha, dt.datetime.now(), message],
+    )
+
+
+# ---------------------------------------------------------------------------------------------- extracts
+def _read_tables(files: dict[str, Path]) -> list[SourceFrame]:
+    frames: list[SourceFrame] = []
+    annex_csv = [rel for rel in files if rel.startswith("annex_a/")]
+    if ANNEX_A_WORKBOOK in files and annex_csv:
+        raise ExtractRejected(
+            f"{ANNEX_A_WORKBOOK} and {annex_csv[0]}: Annex A sent both as a workbook and as CSV files; "
+            "send one form"
+        )
+    for rel in sorted(files):
+        if rel == ANNEX_A_WORKBOOK:
+            sheets = read_xlsx(files[rel], rel)
+            if not sheets:
+                raise ExtractRejected(f"{rel}: no sheet named 'List 1' .. 'List 10'")
+            frames.extend(sheets[n] for n in sorted(sheets))
+            continue
+        table = table_for_csv_path(rel)
+        if table is None:
+            raise ExtractRejected(f"{rel}: not a file of the extract contract (unknown file name)")
+        frames.append(read_csv(files[rel], table, rel))
+    return frames
+
+
+def _insert_frame(con, table: str, frame: pd.DataFrame, columns: tuple[tuple[str, str], ...]) -> None:
+    if frame.empty:
+        return
+    select = ", ".join(f'CAST("{name}" AS {typ}) AS "{name}"' for name, typ in columns)
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    con.register("_ingest_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} ({names}) SELECT {select} FROM _ingest_frame")
+    finally:
+        con.unregister("_ingest_frame")
+
+
+def _write_extract(con, folder_rel: str, manifest, prepared: list[PreparedTable]) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for p in prepared:
+            _insert_frame(con, p.table, p.rows, RAW_TABLES[p.table].all_columns)
+        con.execute(
+            f"INSERT INTO {RAW_SCHEMA}.extracts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                manifest.extract_id,
+                manifest.la_code,
+                manifest.period_end,
+                manifest.extract_date,
+                manifest.window_start,
+                manifest.source_system,
+                folder_rel,
+                manifest.sha256,
+                dt.datetime.now(),
+            ],
+        )
+        tables = pd.DataFrame(
+            {
+                "extract_id": [manifest.extract_id] * len(prepared),
+                "table_name": [p.table for p in prepared],
+                "source_file": [p.source_file for p in prepared],
+                "rows_loaded": [len(p.rows) for p in prepared],
+                "rows_quarantined": [p.rows_quarantined for p in prepared],
+            }
+        )
+        _insert_frame(con, "extract_tables", tables, META_TABLES["extract_tables"].columns)
+        quarantine = [p.quarantine for p in prepared if len(p.quarantine)]
+        if quarantine:
+            q = pd.concat(quarantine, ignore_index=True)
+            q.insert(0, "extract_id", manifest.extract_id)
+            q.insert(0, "la_code", manifest.la_code)
+            _insert_frame(con, "quarantine", q, META_TABLES["quarantine"].columns)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def ingest_extract(con, folder: Path | ExtractFolder, settings: Settings) -> ExtractResult:
+    """Ingest one extract folder (see the module notes). Never raises for bad input: it is reported."""
+    path = folder.path if isinstance(folder, ExtractFolder) else Path(folder)
+    la_code = path.parent.name
+    rel = _relative(path, settings.landing_dir)
+    result = ExtractResult(rel, la_code, "rejected")
+    try:
+        raw_manifest = (path / MANIFEST_NAME).read_bytes()
+    except OSError as exc:
+        result.message = f"{MANIFEST_NAME}: cannot be read ({type(exc).__name__})"
+        _record_rejection(con, la_code, rel, None, result.message)
+        log.warning("rejected %s: %s", rel, result.message)
+        return result
+    manifest_sha = hashlib.sha256(raw_manifest).hexdigest()
+    result.extract_id = manifest_sha[:16]
+    if con.execute(
+        f"SELECT 1 FROM {RAW_SCHEMA}.extracts WHERE extract_id = ?", [result.extract_id]
+    ).fetchall():
+        result.status, result.message = "skipped", "already ingested"
+        log.info("skipped %s: already ingested (extract %s)", rel, result.extract_id)
+        return result
+    if con.execute(
+        f"SELECT 1 FROM {RAW_SCHEMA}.rejected_extracts WHERE folder = ? AND manifest_sha256 = ?",
+        [rel, manifest_sha],
+    ).fetchall():
+        result.status, result.message = "skipped", "rejected before, manifest unchanged"
+        log.info("skipped %s: rejected before and its manifest is unchanged", rel)
+        return result
+
+    try:
+        # archive every file as received (before any check can refuse it: nothing received is lost)
+        hashes = {
+            name: sha256_file(path / name) for name in list_files(path) if not (path / name).is_symlink()
+        }
+        archive_file(path / MANIFEST_NAME, settings.archive_dir, manifest_sha)
+        for name, sha in hashes.items():
+            archive_file(path / name, settings.archive_dir, sha)
+        manifest = parse_manifest(raw_manifest, la_code, known_councils())
+        files = verify_files(path, manifest, {**hashes, **_symlinks(path)})
+        ctx = ExtractContext(manifest.la_code, manifest.extract_id, manifest.extract_date, settings.key_bytes)
+        prepared = [prepare_table(frame, ctx) for frame in _read_tables(files)]
+    except (ExtractRejected, FileRejected) as exc:
+        result.message = str(exc)
+        _record_rejection(con, la_code, rel, manifest_sha, result.message)
+        log.warning("rejected %s: %s", rel, result.message)
+        return result
+
+    _write_extract(con, rel, manifest, prepared)
+    result.status = "loaded"
+    result.message = f"{len(prepared)} table(s)"
+    result.rows = {p.table: len(p.rows) for p in prepared}
+    result.quarantined = {p.table: p.rows_quarantined for p in prepared}
+    result.values_nulled = sum(int((p.quarantine["action"] == "value_nulled").sum()) for p in prepared)
+    log.info(
+        "loaded %s (extract %s): %d tables, %d rows, %d rows quarantined",
+        rel,
+        manifest.extract_id,
+        len(prepared),
+        sum(result.rows.values()),
+        sum(result.quarantined.values()),
+    )
+    return result
+
+
+def _symlinks(folder: Path) -> dict[str, str]:
+    return {name: "" for name in list_files(folder) if (folder / name).is_symlink()}
+
+
+# ---------------------------------------------------------------------------------------------- commentary
+_MONTH_FILE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.csv$")
+
+
+def indicator_codes(seeds_dir: Path | None = None) -> frozenset[str]:
+    """The ``code`` column of the indicator catalogue seed (dbt_project/seeds/indicators.csv)."""
+    path = (seeds_dir or SEEDS_DIR) / "indicators.csv"
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        return frozenset(row["code"].strip() for row in csv.DictReader(fh) if (row.get("code") or "").strip())
+
+
+def _read_commentary(path: Path, rel: str, codes: frozenset[str]) -> pd.DataFrame:
+    text = decode_bytes(path.read_bytes())
+    if not text.strip():
+        raise FileRejected(f"{rel}: file is empty (expected columns code, commentary)")
+    body, lines = csv_body(text, rel)
+    header = [str(h).strip().lower() for h in body.iloc[0]]
+    if "code" not in header or "commentary" not in header:
+        raise FileRejected(f"{rel}: row 1: columns 'code' and 'commentary' required")
+    data = pd.DataFrame(
+        {
+            "indicator_code": body.iloc[1:, header.index("code")].str.strip().to_numpy(),
+            "commentary": body.iloc[1:, header.index("commentary")].str.strip().to_numpy(),
+            "source_line": lines[1:],
+        }
+    )
+    data = data[(data["indicator_code"] != "") | (data["commentary"] != "")]
+    blank = data[data["indicator_code"] == ""]
+    if len(blank):
+        raise FileRejected(f"{rel}: row {int(blank['source_line'].iloc[0])}: column 'code' is blank")
+    unknown = data[~data["indicator_code"].isin(codes)]
+    if len(unknown):
+        first = unknown.iloc[0]
+        raise FileRejected(
+            f"{rel}: row {int(first['source_line'])}: column 'code': unknown indicator code "
+            f"{first['indicator_code']!r} (not in indicators.csv)"
+        )
+    dup = data[data["indicator_code"].duplicated()]
+    if len(dup):
+        raise FileRejected(
+            f"{rel}: row {int(dup['source_line'].iloc[0])}: column 'code': indicator "
+            f"{dup['indicator_code'].iloc[0]!r} appears twice"
+        )
+    data["commentary"] = data["commentary"].where(data["commentary"] != "", None)
+    return data.reset_index(drop=True)
+
+
+def ingest_commentary_file(con, path: Path, settings: Settings, codes: frozenset[str]) -> CommentaryResult:
+    """Load one ``<la>/commentary/<YYYY-MM>.csv`` file, replacing that council-month."""
+    la_code = path.parent.parent.name
+    rel = f"{la_code}/{COMMENTARY_DIR}/{path.name}"
+    sha = sha256_file(path)
+    archive_file(path, settings.archive_dir, sha)
+    if con.execute(
+        f"SELECT 1 FROM {RAW_SCHEMA}.rejected_extracts WHERE folder = ? AND manifest_sha256 = ?", [rel, sha]
+    ).fetchall():
+        return CommentaryResult(rel, "skipped", "rejected before, file unchanged")
+    try:
+        match = _MONTH_FILE.match(path.name)
+        if not match:
+            raise FileRejected(f"{rel}: file name must be YYYY-MM.csv (a month), e.g. 2025-03.csv")
+        if la_code not in known_councils():
+            raise FileRejected(f"{rel}: {la_code} is not a known council")
+        month = dt.date(int(match.group(1)), int(match.group(2)), 1)
+        data = _read_commentary(path, rel, codes)
+    except (FileRejected, UnicodeDecodeError) as exc:
+        message = str(exc) if isinstance(exc, FileRejected) else f"{rel}: cannot be decoded"
+        _record_rejection(con, la_code, rel, sha, message)
+        log.warning("rejected commentary %s: %s", rel, message)
+        return CommentaryResult(rel, "rejected", message)
+    existing = con.execute(
+        f"SELECT indicator_code, commentary, source_file, source_line FROM {RAW_SCHEMA}.commentary "
+        "WHERE la_code = ? AND month = ? ORDER BY source_line",
+        [la_code, month],
+    ).fetchall()
+    new = [(r.indicator_code, r.commentary, rel, int(r.source_line)) for r in data.itertuples()]
+    if existing == new:
+        return CommentaryResult(rel, "unchanged", rows=len(new))
+    frame = data.assign(la_code=la_code, month=pd.Timestamp(month), source_file=rel)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM {RAW_SCHEMA}.commentary WHERE la_code = ? AND month = ?", [la_code, month])
+        _insert_frame(con, "commentary", frame, META_TABLES["commentary"].columns)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    log.info("commentary %s: %d rows loaded", rel, len(new))
+    return CommentaryResult(rel, "loaded", rows=len(new))
+
+
+def commentary_files(landing: Path) -> list[Path]:
+    if not landing.is_dir():
+        return []
+    return sorted(
+        p
+        for la_dir in landing.iterdir()
+        if (la_dir / COMMENTARY_DIR).is_dir()
+        for p in (la_dir / COMMENTARY_DIR).iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    )
+
+
+# ---------------------------------------------------------------------------------------------- landing
+def ingest_landing(settings: Settings) -> IngestReport:
+    """Ingest every extract folder and commentary file of the landing folder."""
+    started = time.perf_counter()
+    report = IngestReport()
+    ensure_private_dir(settings.archive_dir)
+    con = open_warehouse(settings.warehouse_path)
+    try:
+        for folder in discover_extracts(settings.landing_dir):
+            report.extracts.append(ingest_extract(con, folder, settings))
+        files = commentary_files(settings.landing_dir)
+        if files:
+            codes = indicator_codes()
+            for path in files:
+                report.commentary.append(ingest_commentary_file(con, path, settings, codes))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+        _private_warehouse_files(settings.warehouse_path)
+    report.seconds = time.perf_counter() - started
+    log.info(
+        "ingest finished: %d loaded, %d skipped, %d rejected, %d rows, %d quarantined in %.1f s",
+        len(report.loaded),
+        len(report.skipped),
+        len(report.rejected),
+        sum(report.rows_per_table.values()),
+        report.rows_quarantined,
+        report.seconds,
+    )
+    return report

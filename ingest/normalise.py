@@ -1,0 +1,424 @@
+"""Normalise source values (codes, dates, IDs) and apply the row-level rules of contract §7.
+
+Every converter works on the distinct values of a column (``pd.factorize``) and maps the result back, so the
+Python-level work is proportional to the number of distinct values, not rows.
+
+Decisions (see the module functions):
+
+* Codes: an Ofsted preferred code ``x) CODE: label`` gives ``CODE``; otherwise the text after the ``x) ``
+  prefix, upper-cased (``b) Unsuitable`` -> ``UNSUITABLE``). ``CODE - label`` (List 6 primary need,
+  closure reasons, RD codes) gives ``CODE`` when ``CODE`` is in the column's code set. Bare codes are kept.
+  ``Y``/``N`` become ``YES``/``NO`` in columns whose code set holds ``YES``.
+* Dates: ``DD/MM/YYYY``, ISO ``YYYY-MM-DD`` (either may carry a time, which a DATE column drops), and Excel
+  date cells. A bare number (an Excel serial number in a CSV, or a number cell in a workbook) is NOT a date:
+  the 1900 and 1904 Excel date systems differ by 1,462 days, and a number cannot be told apart from a
+  mis-exported count, so it is treated as unparseable. Two-digit years are unparseable. Years outside
+  1900..2100 are unparseable.
+* Timestamps (MASH): ``DD/MM/YYYY HH:MM[:SS]``, ISO with a time, Excel datetime cells. A date without a time
+  is unparseable for a timestamp column (the indicator measures hours).
+* Child IDs: trimmed, upper-cased, a trailing ``.0`` removed; Excel number cells become their integer text.
+* Unparseable value: in a required column (one an indicator reads) the extract is rejected (contract §7);
+  elsewhere the value is nulled and recorded in quarantine as ``value_nulled``.
+* Code outside its code set: in a required column the row is quarantined (``row_quarantined``); in an
+  optional column (gender, ethnicity, team, ...) only the value is nulled (``value_nulled``), so a contact is
+  not lost from the counts because of a bad ethnicity code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ingest.pseudonymise import age_in_years, birth_month, pseudonymise
+from ingest.readers import FileRejected, SourceFrame
+from ingest.schema import CodeSet, Kind, RawTable
+
+__all__ = [
+    "ExtractContext",
+    "PreparedTable",
+    "code_of",
+    "normalise_codes",
+    "normalise_ids",
+    "parse_dates",
+    "parse_integers",
+    "prepare_table",
+]
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_PREFIX = re.compile(r"^\(?[A-Za-z]{1,2}\d?\)\s*")  # "a) ", "zz) ", "p1) "
+_COLON = re.compile(r"^([A-Za-z0-9]+)\s*:")
+_DASH = re.compile(r"^([A-Za-z0-9]+)\s+[-\u2013\u2014]\s+")
+_SPACES = re.compile(r"\s+")
+_YES_NO = {"Y": "YES", "N": "NO"}
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _map_unique(values: pd.Series, convert) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``convert(uniques: np.ndarray[object]) -> (out, invalid)`` to the distinct values of a column."""
+    obj = values.astype(object)
+    codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+    out_u, bad_u = convert(np.asarray(uniques, dtype=object))
+    out_u = np.asarray(out_u)
+    bad_u = np.asarray(bad_u, dtype=bool)
+    missing_out = np.array([None], dtype=object) if out_u.dtype == object else np.array(["NaT"], out_u.dtype)
+    out = np.concatenate([out_u, missing_out])[codes]
+    bad = np.concatenate([bad_u, [False]])[codes]
+    return out, bad
+
+
+def _text(value: object) -> str | None:
+    """A cell as trimmed text; None when blank. Integral floats (Excel numbers) lose their '.0'."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if np.isnan(value):
+            return None
+        if value.is_integer():
+            return str(int(value))
+    text = str(value).translate(_QUOTES).strip()
+    return text or None
+
+
+# ---------------------------------------------------------------------------------------------- IDs
+def normalise_ids(values: pd.Series) -> pd.Series:
+    """Trim, upper-case, strip a trailing ``.0``; blank -> None."""
+
+    def convert(uniques: np.ndarray):
+        out = []
+        for u in uniques:
+            text = _text(u)
+            if text is not None:
+                text = _SPACES.sub(" ", text.upper())
+                if text.endswith(".0"):
+                    text = text[:-2]
+                text = text or None
+            out.append(text)
+        return np.array(out, dtype=object), np.zeros(len(out), bool)
+
+    out, _ = _map_unique(values, convert)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------- codes
+def code_of(value: object, codes: CodeSet | None = None) -> str | None:
+    """The bare upper-case code of one value (see the module notes)."""
+    text = _text(value)
+    if text is None:
+        return None
+    text = _SPACES.sub(" ", text)
+    prefix = _PREFIX.match(text)
+    rest = text[prefix.end() :] if prefix else text
+    colon = _COLON.match(rest)
+    if colon:
+        code = colon.group(1).upper()
+    else:
+        dash = _DASH.match(rest)
+        dash_code = dash.group(1).upper() if dash else None
+        code = dash_code if dash_code and _in(dash_code, codes) else rest.upper().strip()
+    if isinstance(codes, frozenset) and "YES" in codes:
+        code = _YES_NO.get(code, code)
+    return code or None
+
+
+def _in(code: str, codes: CodeSet | None) -> bool:
+    if codes is None:
+        return False
+    if isinstance(codes, frozenset):
+        return code in codes
+    return bool(codes.match(code))
+
+
+def normalise_codes(values: pd.Series, codes: CodeSet | None) -> tuple[pd.Series, np.ndarray]:
+    """Bare codes and a mask of values outside the code set (those are returned as None)."""
+
+    def convert(uniques: np.ndarray):
+        out, bad = [], []
+        for u in uniques:
+            code = code_of(u, codes)
+            invalid = code is not None and codes is not None and not _in(code, codes)
+            out.append(None if invalid else code)
+            bad.append(invalid)
+        return np.array(out, dtype=object), np.array(bad, bool)
+
+    out, bad = _map_unique(values, convert)
+    return pd.Series(out, index=values.index, dtype=object), bad
+
+
+def normalise_text(values: pd.Series) -> pd.Series:
+    def convert(uniques: np.ndarray):
+        return np.array([_text(u) for u in uniques], dtype=object), np.zeros(len(uniques), bool)
+
+    out, _ = _map_unique(values, convert)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------- dates
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$")
+
+
+def _parse_date_uniques(uniques: np.ndarray, with_time: bool) -> tuple[np.ndarray, np.ndarray]:
+    n = len(uniques)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    bad = np.zeros(n, dtype=bool)
+    parts: list[tuple[int, int, int, int, int, int, int]] = []  # (index, y, m, d, H, M, S)
+    for i, u in enumerate(uniques):
+        if isinstance(u, pd.Timestamp | dt.datetime):
+            ts = pd.Timestamp(u)
+            if ts is pd.NaT:
+                continue
+            if with_time:
+                out[i] = np.datetime64(ts.to_pydatetime().replace(tzinfo=None), "s")
+            else:
+                out[i] = np.datetime64(ts.date(), "s")
+            continue
+        if isinstance(u, dt.date):
+            if with_time:
+                bad[i] = True
+            else:
+                out[i] = np.datetime64(u, "s")
+            continue
+        text = _text(u)
+        if text is None:
+            continue
+        if not isinstance(u, str):  # a number cell or any other non-text value
+            bad[i] = True
+            continue
+        match = _DMY.match(text)
+        if match:
+            d, m, y, hh, mm, ss = match.groups()
+        else:
+            match = _ISO.match(text)
+            if not match:
+                bad[i] = True
+                continue
+            y, m, d, hh, mm, ss = match.groups()
+        if with_time and hh is None:
+            bad[i] = True
+            continue
+        hour, minute, second = (
+            (int(hh), int(mm), int(ss or 0)) if (with_time and hh is not None) else (0, 0, 0)
+        )
+        parts.append((i, int(y), int(m), int(d), hour, minute, second))
+    if parts:
+        arr = np.array(parts, dtype=np.int64)
+        stamps = pd.to_datetime(
+            pd.DataFrame(
+                {
+                    "year": arr[:, 1],
+                    "month": arr[:, 2],
+                    "day": arr[:, 3],
+                    "hour": arr[:, 4],
+                    "minute": arr[:, 5],
+                    "second": arr[:, 6],
+                }
+            ),
+            errors="coerce",
+        )
+        valid = stamps.notna().to_numpy() & (arr[:, 1] >= 1900) & (arr[:, 1] <= 2100)
+        idx = arr[:, 0]
+        out[idx[valid]] = stamps.to_numpy()[valid].astype("datetime64[s]")
+        bad[idx[~valid]] = True
+    years = out.astype("datetime64[Y]").astype(np.int64) + 1970
+    out_of_range = ~np.isnat(out) & ((years < 1900) | (years > 2100))
+    out[out_of_range] = np.datetime64("NaT")
+    bad |= out_of_range
+    return out, bad
+
+
+def parse_dates(values: pd.Series, *, with_time: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """datetime64 values (NaT for blank or unparseable) and the mask of unparseable values."""
+    out, bad = _map_unique(values, lambda u: _parse_date_uniques(u, with_time))
+    return pd.Series(out.astype("datetime64[s]"), index=values.index), bad
+
+
+_INT = re.compile(r"^[+-]?\d+(?:\.0+)?$")
+
+
+def parse_integers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    def convert(uniques: np.ndarray):
+        out, bad = [], []
+        for u in uniques:
+            text = _text(u)
+            if text is None:
+                out.append(None)
+                bad.append(False)
+            elif _INT.match(text.replace(",", "")):
+                out.append(int(float(text.replace(",", ""))))
+                bad.append(False)
+            else:
+                out.append(None)
+                bad.append(True)
+        return np.array(out, dtype=object), np.array(bad, bool)
+
+    out, bad = _map_unique(values, convert)
+    return pd.Series(out, index=values.index).astype("Int64"), bad
+
+
+# ---------------------------------------------------------------------------------------------- table
+@dataclass(frozen=True)
+class ExtractContext:
+    la_code: str
+    extract_id: str
+    extract_date: dt.date
+    key: bytes
+
+
+@dataclass
+class PreparedTable:
+    table: str
+    source_file: str
+    rows: pd.DataFrame  # raw columns (provenance first), quarantined rows removed
+    quarantine: pd.DataFrame  # raw.quarantine columns except la_code / extract_id
+    rows_quarantined: int
+
+
+_Q_COLUMNS = ["table_name", "source_file", "source_line", "column_name", "reason", "action", "child_key"]
+
+
+def _first_line(lines: np.ndarray, mask: np.ndarray) -> int:
+    return int(lines[np.flatnonzero(mask)[0]])
+
+
+def prepare_table(sf: SourceFrame, ctx: ExtractContext) -> PreparedTable:
+    """Normalise one source frame into raw rows plus quarantine entries.
+
+    Raises :class:`FileRejected` for an unparseable value in a required column (naming file, line, column).
+    """
+    table: RawTable = sf.table
+    data = sf.data
+    lines = sf.lines
+    n = len(data)
+    values: dict[str, pd.Series] = {}
+    nulled: list[tuple[np.ndarray, str, str]] = []  # (mask, column, reason) -> value_nulled
+    row_bad: list[tuple[np.ndarray, str | None, str]] = []  # (mask, column, reason) -> row_quarantined
+
+    for col in table.source:
+        series = data[col.field] if col.field in data.columns else pd.Series([None] * n, dtype=object)
+        series = series.reset_index(drop=True)
+        header = col.headers[0]
+        if col.kind in (Kind.CHILD_ID, Kind.HOUSEHOLD_ID):
+            values[col.field] = normalise_ids(series)
+            continue
+        if col.kind is Kind.TEXT:
+            values[col.field] = normalise_text(series)
+            continue
+        if col.kind in (Kind.DATE, Kind.DOB, Kind.TIMESTAMP):
+            parsed, bad = parse_dates(series, with_time=col.kind is Kind.TIMESTAMP)
+            what = "date and time" if col.kind is Kind.TIMESTAMP else "date"
+        elif col.kind is Kind.INTEGER:
+            parsed, bad = parse_integers(series)
+            what = "whole number"
+        else:  # CODE, YESNO
+            parsed, bad = normalise_codes(series, col.codes)
+            values[col.field] = parsed
+            if bad.any():
+                reason = f"value of '{header}' outside its code set"
+                (row_bad if col.required else nulled).append((bad, col.field, reason))
+            continue
+        values[col.field] = parsed
+        if bad.any():
+            if col.required:
+                raise FileRejected(
+                    f"{sf.source_file}: row {_first_line(lines, bad)}: column '{header}': unparseable {what}"
+                    f" ({int(bad.sum())} row(s) in this column)"
+                )
+            nulled.append((bad, col.field, f"unparseable {what} in '{header}'"))
+
+    id_field = table.source[0].field
+    ids = values[id_field]
+    child_key = pseudonymise(ids, ctx.key, ctx.la_code)
+    key_name = "household_key" if table.source[0].kind is Kind.HOUSEHOLD_ID else "child_key"
+
+    raw = pd.DataFrame(index=pd.RangeIndex(n))
+    raw["la_code"] = ctx.la_code
+    raw["extract_id"] = ctx.extract_id
+    raw["source_file"] = sf.source_file
+    raw["source_line"] = lines.astype(np.int64)
+    for name, _type in table.columns:
+        if name == key_name:
+            raw[name] = child_key
+        elif name == "birth_month":
+            raw[name] = birth_month(values["date_of_birth"])
+        elif name == "age_at_referral":
+            raw[name] = age_in_years(values["date_of_birth"], values["referral_date"])
+        else:
+            raw[name] = values[name]
+
+    # row-level rules (contract §7)
+    extract_date = pd.Timestamp(ctx.extract_date)
+    day_after = extract_date + pd.Timedelta(days=1)
+    for name in table.not_blank:
+        blank = _expr(raw, name).isna().to_numpy()
+        if blank.any():
+            label = "child ID" if name == key_name else name
+            row_bad.append((blank, None if name.startswith("coalesce") else name, f"blank {label}"))
+    for start, end in table.end_after_start:
+        before = (raw[end] < raw[start]).fillna(False).to_numpy(dtype=bool)
+        if before.any():
+            row_bad.append((before, end, f"{end} before {start}"))
+    for name, typ in table.columns:
+        if typ in ("DATE", "TIMESTAMP") and name != "birth_month":
+            after = (raw[name] >= day_after).fillna(False).to_numpy(dtype=bool)
+            if after.any():
+                row_bad.append((after, name, f"{name} after extract_date"))
+
+    quarantined = np.zeros(n, dtype=bool)
+    for mask, _col, _reason in row_bad:
+        quarantined |= mask
+    # duplicate §5 key in one file: the first row stands, later rows are quarantined
+    keys = pd.DataFrame({f"k{i}": _expr(raw, k) for i, k in enumerate(table.key)})
+    dup = np.zeros(n, dtype=bool)
+    ok_idx = np.flatnonzero(~quarantined)
+    if len(ok_idx):
+        dup_ok = keys.iloc[ok_idx].duplicated(keep="first").to_numpy()
+        dup[ok_idx[dup_ok]] = True
+    if dup.any():
+        row_bad.append((dup, None, "duplicate key (" + ", ".join(table.key) + ") in this file"))
+        quarantined |= dup
+
+    q_frames = []
+    for mask, column, reason in row_bad:
+        q_frames.append(
+            _q(table.name, sf.source_file, lines, mask, column, reason, "row_quarantined", child_key)
+        )
+    for mask, column, reason in nulled:
+        keep = mask & ~quarantined
+        if keep.any():
+            q_frames.append(
+                _q(table.name, sf.source_file, lines, keep, column, reason, "value_nulled", child_key)
+            )
+            # the value is already None/NaT in raw (converters return missing for bad values)
+    quarantine = pd.concat(q_frames, ignore_index=True) if q_frames else pd.DataFrame(columns=_Q_COLUMNS)
+    rows = raw.loc[~quarantined].reset_index(drop=True)
+    return PreparedTable(table.name, sf.source_file, rows, quarantine, int(quarantined.sum()))
+
+
+def _expr(raw: pd.DataFrame, name: str) -> pd.Series:
+    """A raw column, or ``coalesce(a, b)`` of raw columns (the early-help placing date)."""
+    if name.startswith("coalesce("):
+        cols = [c.strip() for c in name[len("coalesce(") : -1].split(",")]
+        out = raw[cols[0]]
+        for c in cols[1:]:
+            out = out.fillna(raw[c])
+        return out
+    return raw[name]
+
+
+def _q(table, source_file, lines, mask, column, reason, action, child_key) -> pd.DataFrame:
+    idx = np.flatnonzero(mask)
+    return pd.DataFrame(
+        {
+            "table_name": table,
+            "source_file": source_file,
+            "source_line": lines[idx].astype(np.int64),
+            "column_name": column,
+            "reason": reason,
+            "action": action,
+            "child_key": child_key.to_numpy()[idx],
+        }
+    )
