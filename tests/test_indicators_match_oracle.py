@@ -1,0 +1,301 @@
+"""The dbt mart ``scorecard_monthly`` against the independent oracle (tests/oracle.py).
+
+The slow tests build a synthetic council end to end (generate -> landing -> ingest -> ``dbt build``) once per
+module and compare every (indicator, month) of the mart with the oracle's expected value. Only aggregates are
+ever printed (indicator, month, value), never records.
+
+The fast tests check the oracle's own building blocks against the worked examples of scorecard_rules.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+import pytest
+
+try:
+    from tests import oracle
+except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
+    import oracle  # type: ignore[no-redef]
+
+REPO = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO / "dbt_project"
+DBT = Path(sys.executable).parent / "dbt"
+REL_TOL = 1e-9
+
+# Smaller than the demo default (50,000 children) so the whole build stays around a minute, but still
+# 36 reporting months with a 24-month history extract, so every no-data reason and every indicator occurs.
+TEST_CONFIG = {
+    "la_code": "E06000999",
+    "population": 12_000,
+    "end_month": "2025-03",
+    "months": 36,
+    "history_months": 24,
+    "seed": 7,
+}
+
+
+class Built(NamedTuple):
+    council: Any
+    months: list[dt.date]
+    expected: dict[tuple[str, dt.date], oracle.Expected]
+    actual: dict[tuple[str, dt.date], oracle.Expected]
+    actual_rows: int
+    timings: dict[str, float]
+
+
+def _run_dbt(args: list[str], env: dict[str, str], target: Path) -> subprocess.CompletedProcess:
+    cmd = [
+        str(DBT),
+        *args,
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(target / "logs"),
+    ]
+    return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    synthetic = pytest.importorskip("synthetic")
+    load = pytest.importorskip("ingest.load")
+    from ingest.settings import Settings
+
+    if not (DBT_PROJECT_DIR / "models" / "marts" / "scorecard_monthly.sql").exists():
+        pytest.skip("dbt model marts/scorecard_monthly.sql not written yet")
+
+    timings: dict[str, float] = {}
+    base = tmp_path_factory.mktemp("oracle_build")
+    env = {
+        **os.environ,
+        "CSC_DEMO": "1",
+        "CSC_DATA_DIR": str(base),
+        "CSC_LANDING_DIR": str(base / "landing"),
+        "CSC_ARCHIVE_DIR": str(base / "archive"),
+        "CSC_WAREHOUSE_PATH": str(base / "warehouse.duckdb"),
+        "CSC_PUBLISHED_DIR": str(base / "published"),
+    }
+    env.pop("CSC_PSEUDONYMISATION_KEY", None)  # synthetic data: the documented demo key
+
+    t0 = time.perf_counter()
+    council = synthetic.generate_council(synthetic.CouncilConfig(**TEST_CONFIG))
+    council.write(base / "landing", annex_a_format="csv")
+    timings["generate"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    load.ingest_landing(Settings.from_env(env))
+    timings["ingest"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    proc = _run_dbt(["build"], env, base / "dbt_target")
+    timings["dbt_build"] = time.perf_counter() - t0
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stdout.splitlines()[-40:])
+        pytest.fail(f"dbt build failed (exit {proc.returncode}):\n{tail}", pytrace=False)
+
+    t0 = time.perf_counter()
+    expected = oracle.expected_scorecard_monthly(council)
+    timings["oracle"] = time.perf_counter() - t0
+
+    import duckdb
+
+    con = duckdb.connect(str(base / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "select indicator_code, month, value, numerator, denominator, no_data_reason "
+            "from marts.scorecard_monthly where la_code = ?",
+            [council.la_code if hasattr(council, "la_code") else TEST_CONFIG["la_code"]],
+        ).fetchall()
+    finally:
+        con.close()
+    actual = {}
+    for code, month, value, num, den, reason in rows:
+        month = month.date() if isinstance(month, dt.datetime) else month
+        actual[(code, month)] = oracle.Expected(value, num, den, reason)
+    months = oracle.council_months(council)
+    print(f"\nbuild timings (s): { {k: round(v, 1) for k, v in timings.items()} }")
+    return Built(council, months, expected, actual, len(rows), timings)
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=1e-12)
+
+
+def _fmt(x: float | None) -> str:
+    return "NULL" if x is None else f"{x:.6g}"
+
+
+def _mismatch_report(mismatches: list[tuple[str, dt.date, oracle.Expected, oracle.Expected | None]]) -> str:
+    per_code = Counter(code for code, *_ in mismatches)
+    lines = [f"{len(mismatches)} (indicator, month) cells differ from the oracle.", "", "per indicator:"]
+    lines += [f"  {code:<14} {n:>3} months" for code, n in sorted(per_code.items())]
+    lines += ["", f"first mismatches (of {len(mismatches)}):"]
+    lines.append(f"  {'code':<14} {'month':<8} {'expected':>24} {'actual':>24}")
+    shown: Counter = Counter()
+    for code, month, exp, act in mismatches:
+        if shown[code] >= 3 or sum(shown.values()) >= 60:
+            continue
+        shown[code] += 1
+        e = exp.no_data_reason or _fmt(exp.value)
+        a = "missing row" if act is None else (act.no_data_reason or _fmt(act.value))
+        lines.append(f"  {code:<14} {month:%Y-%m}  {e:>24} {a:>24}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- slow tests
+
+
+@pytest.mark.slow
+def test_scorecard_monthly_matches_oracle(built: Built) -> None:
+    mismatches = []
+    for key in sorted(built.expected, key=lambda k: (k[0], k[1])):
+        exp = built.expected[key]
+        act = built.actual.get(key)
+        if act is None or act.no_data_reason != exp.no_data_reason or not _same(act.value, exp.value):
+            mismatches.append((key[0], key[1], exp, act))
+    extra = sorted(set(built.actual) - set(built.expected))
+    message = _mismatch_report(mismatches) if mismatches else ""
+    if extra:
+        message += f"\n{len(extra)} mart rows the oracle does not expect, e.g. {extra[:5]}"
+    if message:
+        print(message)
+    assert not mismatches and not extra, message
+
+
+@pytest.mark.slow
+def test_percent_and_rate_parts_match_oracle(built: Built) -> None:
+    """Numerator and denominator of every valued percent/rate cell agree too."""
+    bad = []
+    for key, exp in built.expected.items():
+        act = built.actual.get(key)
+        if act is None or exp.value is None or exp.numerator is None:
+            continue
+        if not (_same(act.numerator, exp.numerator) and _same(act.denominator, exp.denominator)):
+            bad.append(
+                f"  {key[0]:<14} {key[1]:%Y-%m} expected {_fmt(exp.numerator)}/{_fmt(exp.denominator)}"
+                f" actual {_fmt(act.numerator)}/{_fmt(act.denominator)}"
+            )
+    assert not bad, f"{len(bad)} numerator/denominator differences:\n" + "\n".join(bad[:40])
+
+
+@pytest.mark.slow
+def test_one_row_per_indicator_and_month(built: Built) -> None:
+    codes = oracle.catalogue_codes()
+    assert len(codes) == 58
+    assert built.actual_rows == len(codes) * len(built.months), (
+        f"{built.actual_rows} rows, expected 58 x {len(built.months)} months"
+    )
+    assert {m for _, m in built.actual} == set(built.months)
+    assert {c for c, _ in built.actual} == set(codes)
+
+
+@pytest.mark.slow
+def test_value_null_iff_no_data_reason(built: Built) -> None:
+    allowed = {
+        oracle.SOURCE_NOT_SUPPLIED,
+        oracle.NO_SNAPSHOT,
+        oracle.INSUFFICIENT_HISTORY,
+        oracle.ZERO_DENOMINATOR,
+        oracle.NO_POPULATION,
+    }
+    for (code, month), act in built.actual.items():
+        assert (act.value is None) == (act.no_data_reason is not None), (code, month)
+        assert act.no_data_reason is None or act.no_data_reason in allowed, (code, month, act.no_data_reason)
+
+
+@pytest.mark.slow
+def test_every_indicator_has_data_in_some_month(built: Built) -> None:
+    """No indicator is silently all no-data in the demo (in the oracle, nor in the mart)."""
+    for label, cells in (("oracle", built.expected), ("mart", built.actual)):
+        with_data = {code for (code, _), e in cells.items() if e.value is not None}
+        all_null = sorted(set(oracle.catalogue_codes()) - with_data)
+        assert not all_null, f"{label}: indicators with no data in any month: {all_null}"
+
+
+# ---------------------------------------------------------------------------------------------- fast tests
+
+
+def test_working_days_follow_the_rules() -> None:
+    wd = oracle.WorkingDays(2022, 2025)
+    fri, sat, mon = dt.date(2024, 3, 1), dt.date(2024, 3, 2), dt.date(2024, 3, 4)
+    assert wd.count(fri, fri) == 0  # same day
+    assert wd.count(fri, mon) == 1  # Friday to Monday
+    assert wd.count(sat, mon) == 0  # Saturday to Monday
+    # Good Friday 2024-03-29 and Easter Monday 2024-04-01 are skipped: Thu 28 Mar -> Tue 2 Apr = 1
+    assert wd.count(dt.date(2024, 3, 28), dt.date(2024, 4, 2)) == 1
+    # M8-QL: a Friday, Saturday or Sunday receipt has Monday as its next working day; bank holidays skipped.
+    assert wd.next_working_day_after(fri) == mon
+    assert wd.next_working_day_after(sat) == mon
+    assert wd.next_working_day_after(dt.date(2024, 3, 28)) == dt.date(2024, 4, 2)
+    assert wd.next_working_day_after(dt.date(2022, 9, 16)) == dt.date(2022, 9, 20)  # state funeral 19 Sep
+
+
+def test_month_arithmetic_and_ages() -> None:
+    assert oracle._add_months(dt.date(2024, 2, 29), -12) == dt.date(2023, 2, 28)
+    assert oracle._add_months(dt.date(2024, 3, 31), -1) == dt.date(2024, 2, 29)
+    assert oracle._age(dt.date(2011, 5, 20), dt.date(2024, 5, 19)) == 12
+    assert oracle._age(dt.date(2011, 5, 20), dt.date(2024, 5, 20)) == 13
+
+
+class _Ext(NamedTuple):
+    folder: str
+    period_end: dt.date
+    extract_date: dt.date
+    window_start: dt.date
+    tables: frozenset[str]
+
+
+def test_oracle_coverage_and_no_data_reasons_on_a_tiny_council() -> None:
+    """A hand-built council: two referrals a year apart, one extract window of 14 months, no snapshots."""
+    import pandas as pd
+
+    window = (dt.date(2024, 3, 31), dt.date(2024, 4, 2), dt.date(2023, 1, 15))
+    tiny = SimpleNamespace(
+        la_code="E06000999",
+        population=20_000,
+        extracts=[_Ext("h", *window, frozenset({oracle.REFERRALS}))],
+        snapshots={},
+        truth={
+            oracle.REFERRALS: pd.DataFrame(
+                {
+                    "child_id": ["A", "A", "B"],
+                    "referral_date": [dt.date(2023, 3, 10), dt.date(2024, 3, 5), dt.date(2024, 3, 6)],
+                    "date_of_birth": [dt.date(2010, 1, 1)] * 3,
+                }
+            )
+        },
+    )
+
+    got = oracle.expected_scorecard_monthly(tiny)
+    months = oracle.council_months(tiny)
+    assert months[0] == dt.date(2023, 2, 1) and months[-1] == dt.date(2024, 3, 1)  # first full month
+    assert len(got) == 58 * len(months)
+    march = dt.date(2024, 3, 1)
+    assert got[("M2", march)].value == 2.0
+    assert got[("M2-NI", march)] == oracle.Expected(1.0, 2.0, 20_000.0, None)
+    assert got[("M1", march)].no_data_reason == oracle.SOURCE_NOT_SUPPLIED
+    assert got[("M3", march)].no_data_reason == oracle.SOURCE_NOT_SUPPLIED
+    # covered from Feb 2023: Jan 2024 lacks Jan 2023 in its 12 months of history, Feb 2024 has them all
+    assert got[("M6-QL (val)", dt.date(2024, 1, 1))].no_data_reason == oracle.INSUFFICIENT_HISTORY
+    assert got[("M6-QL (val)", dt.date(2024, 2, 1))].no_data_reason is None
+    assert got[("M6-QL (val)", march)] == oracle.Expected(1.0, None, None, None)  # A: 2023-03-10 > 2023-03-05
+    assert got[("M6-QL", march)].value == pytest.approx(50.0)
+    assert got[("M6-QL", dt.date(2023, 6, 1))].no_data_reason == oracle.INSUFFICIENT_HISTORY
+    assert got[("NI147", march)].no_data_reason == oracle.NO_SNAPSHOT
+    assert got[("EH3a%", march)].no_data_reason == oracle.SOURCE_NOT_SUPPLIED
