@@ -393,7 +393,11 @@ def prepare_table(sf: SourceFrame, ctx: ExtractContext) -> PreparedTable:
                 _q(table.name, sf.source_file, lines, keep, column, reason, "value_nulled", child_key)
             )
             # the value is already None/NaT in raw (converters return missing for bad values)
-    quarantine = pd.concat(q_frames, ignore_index=True) if q_frames else pd.DataFrame(columns=_Q_COLUMNS)
+    if q_frames:
+        quarantine = pd.concat(q_frames, ignore_index=True).sort_values("source_line", kind="stable")
+        quarantine = quarantine.reset_index(drop=True)
+    else:
+        quarantine = pd.DataFrame(columns=_Q_COLUMNS)
     rows = raw.loc[~quarantined].reset_index(drop=True)
     return PreparedTable(table.name, sf.source_file, rows, quarantine, int(quarantined.sum()))
 

@@ -1,0 +1,297 @@
+"""Unit tests of the ingest readers and normalisers (headers, codes, dates, IDs, pseudonyms)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+import xlsxwriter
+
+from ingest.normalise import code_of, normalise_codes, normalise_ids, parse_dates, parse_integers
+from ingest.pseudonymise import age_in_years, pseudonym, pseudonymise
+from ingest.readers import FileRejected, decode_bytes, read_csv, read_xlsx
+from ingest.schema import (
+    IN_TOUCH,
+    RAW_TABLES,
+    SOURCE,
+    SUITABILITY,
+    YES_NO_UNKNOWN,
+    create_raw_schema,
+    normalise_header,
+)
+from ingest.settings import DEMO_KEY, MissingKeyError, Settings
+
+
+# ---------------------------------------------------------------------------------------------- schema
+def test_create_raw_schema_is_idempotent_and_complete():
+    con = duckdb.connect()
+    create_raw_schema(con)
+    create_raw_schema(con)
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name='raw'").fetchall()
+    }
+    assert set(RAW_TABLES) <= tables
+    assert {"extracts", "extract_tables", "quarantine", "rejected_extracts", "commentary"} <= tables
+    cols = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE schema_name='raw' AND table_name='annex_a_referrals' ORDER BY column_index"
+    ).fetchall()
+    assert cols[:5] == [
+        ("la_code", "VARCHAR"),
+        ("extract_id", "VARCHAR"),
+        ("source_file", "VARCHAR"),
+        ("source_line", "INTEGER"),
+        ("child_key", "VARCHAR"),
+    ]
+    assert ("age_at_referral", "INTEGER") in cols and ("birth_month", "DATE") in cols
+    assert not any("birth" in c and c != "birth_month" for c, _ in cols)
+
+
+def test_settings_key_required_unless_demo():
+    with pytest.raises(MissingKeyError, match="CSC_PSEUDONYMISATION_KEY"):
+        Settings.from_env({})
+    demo = Settings.from_env({"CSC_DEMO": "1", "CSC_DATA_DIR": "/x"})
+    assert demo.pseudonymisation_key == DEMO_KEY
+    assert str(demo.warehouse_path) == "/x/warehouse.duckdb"
+    assert str(demo.landing_dir) == "/x/landing"
+    own = Settings.from_env({"CSC_DEMO": "1", "CSC_PSEUDONYMISATION_KEY": "mine"})
+    assert own.pseudonymisation_key == "mine"
+    assert "mine" not in repr(own)
+
+
+# ---------------------------------------------------------------------------------------------- headers
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("LA In Touch ", "la in touch"),
+        ("  Case  Status", "case status"),
+        (
+            "Number of Episodes the Child has been \u2018Missing\u2019",
+            "number of episodes the child has been 'missing'",
+        ),
+        ("Child\u2019s Legal Status", "child's legal status"),
+        ("Referral NFA?", "referral nfa"),
+        (
+            "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N))",
+            "unaccompanied asylum seeking child (uasc) within the last 12 months (y/n)",
+        ),
+    ],
+)
+def test_normalise_header(raw, expected):
+    assert normalise_header(raw) == expected
+
+
+def _write_csv(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_csv_title_row_case_spaces_extra_and_reordered_columns(tmp_path):
+    path = _write_csv(
+        tmp_path / "c.csv",
+        "List 1: Contacts,,,\n"
+        "contact source ,Extra column,CHILD UNIQUE ID,Date  of Contact\n"
+        "e) 2A: Schools,zzz,a1,05/01/2024\n",
+    )
+    frame = read_csv(path, RAW_TABLES["annex_a_contacts"], "c.csv")
+    assert frame.header_line == 2
+    assert list(frame.lines) == [3]
+    assert set(frame.data.columns) == {"contact_source", "child_id", "contact_date"}  # extra column dropped
+    assert frame.data.loc[0, "child_id"] == "a1"
+    assert "gender" in frame.missing_optional
+
+
+def test_csv_encodings_bom_and_cp1252(tmp_path):
+    header = "Child Unique ID,Child\u2019s Legal Status,Date of Last Social Work Visit\n"
+    row = "X1,C2: FCO,01/02/2024\n"
+    for encoding in ("utf-8-sig", "cp1252", "utf-8"):
+        path = _write_csv(tmp_path / f"{encoding}.csv", header + row, encoding)
+        frame = read_csv(path, RAW_TABLES["annex_a_cla"], path.name)
+        assert frame.data.loc[0, "legal_status"] == "C2: FCO"
+    assert decode_bytes(b"\xef\xbb\xbfab") == "ab"
+    assert decode_bytes("caf\u00e9".encode("cp1252")) == "caf\u00e9"
+
+
+def test_missing_required_column_names_file_row_and_column(tmp_path):
+    path = _write_csv(tmp_path / "c.csv", "List 1,\nChild Unique ID,Contact Source\nA,6\n")
+    with pytest.raises(FileRejected) as err:
+        read_csv(path, RAW_TABLES["annex_a_contacts"], "annex_a/list_01_contacts.csv")
+    message = str(err.value)
+    assert "annex_a/list_01_contacts.csv" in message and "'Date of Contact'" in message and "row 2" in message
+
+
+LIST9_2019 = [
+    "Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
+    "Does the Child have a Disability", "Allocated Team", "Allocated Worker", "Eligibility Category",
+    "LA In Touch ", "Type of Accommodation", "Suitability of Accommodation", "Activity Status",
+]  # fmt: skip
+LIST9_CURRENT = [
+    "Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age",
+    "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N))",
+    "Does the Child have a Disability", "Allocated Team", "Allocated Worker", "Allocated Personal Advisor",
+    "Eligibility Category", "Latest Pathway Plan Review Date", "LA in Touch", "Latest Date of Contact",
+    "Type of Accommodation", "Suitability of Accommodation", "Activity Status",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("headers", [LIST9_2019, LIST9_CURRENT], ids=["2019", "current"])
+def test_list9_both_templates(tmp_path, headers):
+    values = {
+        "Child Unique ID": "CL1",
+        "LA In Touch ": "a) Yes",
+        "LA in Touch": "a) Yes",
+        "Suitability of Accommodation": "b) Unsuitable",
+        "Latest Pathway Plan Review Date": "01/03/2024",
+        "Type of Accommodation": "D: Semi-independent",
+    }
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["List 9: Care leavers"])
+    writer.writerow(headers)
+    writer.writerow([values.get(h, "") for h in headers])
+    path = _write_csv(tmp_path / "l9.csv", buf.getvalue())
+    frame = read_csv(path, RAW_TABLES["annex_a_care_leavers"], "l9.csv")
+    assert frame.data.loc[0, "la_in_touch"] == "a) Yes"
+    assert code_of(frame.data.loc[0, "la_in_touch"], IN_TOUCH) == "YES"
+    assert code_of(frame.data.loc[0, "accommodation_suitability"], SUITABILITY) == "UNSUITABLE"
+    if headers is LIST9_CURRENT:
+        assert frame.data.loc[0, "latest_pathway_plan_review_date"] == "01/03/2024"
+    else:
+        assert "latest_pathway_plan_review_date" in frame.missing_optional
+
+
+def test_xlsx_sheets_title_row_date_cells_and_numeric_ids(tmp_path):
+    path = tmp_path / "annex_a.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws = wb.add_worksheet("List_1")
+    ws.write_row(0, 0, ["List 1: Contacts"])
+    ws.write_row(1, 0, ["Child Unique ID", "Gender", "Date of Contact", "Contact Source", "Age"])
+    ws.write_number(2, 0, 1234)
+    ws.write(2, 1, "a) Male")
+    ws.write_datetime(2, 2, dt.datetime(2024, 1, 5), date_fmt)
+    ws.write(2, 3, "q) 6: Police")
+    ws.write_number(3, 0, 5678.0)
+    ws.write(3, 2, "06/01/2024")
+    ws.write(3, 3, "6")
+    wb.add_worksheet("Guidance").write(0, 0, "not a list")
+    ws3 = wb.add_worksheet("List 3")
+    ws3.write_row(0, 0, ["Child Unique ID", "Date of Birth", "Date of referral"])
+    wb.close()
+    sheets = read_xlsx(path, "annex_a.xlsx")
+    assert sorted(sheets) == [1, 3]
+    contacts = sheets[1]
+    assert contacts.source_file == "annex_a.xlsx[List_1]"
+    assert list(contacts.lines) == [3, 4]  # sheet rows
+    assert len(sheets[3]) == 0  # a held list with no rows
+    dates, bad = parse_dates(contacts.data["contact_date"])
+    assert not bad.any()
+    assert list(dates.dt.date) == [dt.date(2024, 1, 5), dt.date(2024, 1, 6)]
+    assert list(normalise_ids(contacts.data["child_id"])) == ["1234", "5678"]
+
+
+# ---------------------------------------------------------------------------------------------- codes
+@pytest.mark.parametrize(
+    ("raw", "codes", "expected"),
+    [
+        ("e) 2A: Schools", SOURCE, "2A"),
+        ("m) 4: Housing", SOURCE, "4"),
+        ("2A", SOURCE, "2A"),
+        ("  p1) 5D: LA services ", SOURCE, "5D"),
+        ("a) Yes", YES_NO_UNKNOWN, "YES"),
+        ("Y", YES_NO_UNKNOWN, "YES"),
+        ("n", YES_NO_UNKNOWN, "NO"),
+        ("c) Unknown", YES_NO_UNKNOWN, "UNKNOWN"),
+        ("b) Unsuitable", SUITABILITY, "UNSUITABLE"),
+        ("d) Refu", IN_TOUCH, "REFU"),
+        ("N1 - Abuse or neglect", RAW_TABLES["annex_a_cin"].source_column("primary_need_code").codes, "N1"),
+        ("u) X1:CodeError", RAW_TABLES["annex_a_cla"].source_column("reason_ceased").codes, "X1"),
+        ("e) PR4: Private provision", None, "PR4"),
+        ("Y", RAW_TABLES["annex_a_care_leavers"].source_column("accommodation_type").codes, "Y"),
+        ("", SOURCE, None),
+    ],
+)
+def test_code_of(raw, codes, expected):
+    assert code_of(raw, codes) == expected
+
+
+def test_normalise_codes_flags_values_outside_the_set():
+    values = pd.Series(["e) 2A: Schools", "ZZ", None, "6", "ZZ"])
+    out, bad = normalise_codes(values, SOURCE)
+    assert list(out) == ["2A", None, None, "6", None]
+    assert list(bad) == [False, True, False, False, True]
+
+
+# ---------------------------------------------------------------------------------------------- dates
+def test_parse_dates_formats():
+    values = pd.Series(
+        [
+            "05/01/2024",
+            "5/1/2024",
+            "2024-01-05",
+            "2024-01-05 00:00:00",
+            dt.datetime(2024, 1, 5, 13, 0),
+            pd.Timestamp("2024-01-05"),
+            "",
+            None,
+            "31/02/2024",
+            "45296",
+            45296,
+            "05/01/24",
+            "01/01/1800",
+        ],
+        dtype=object,
+    )
+    out, bad = parse_dates(values)
+    expected = [dt.date(2024, 1, 5)] * 6
+    assert list(out.iloc[:6].dt.date) == expected
+    assert out.iloc[6:].isna().all()
+    # blank is missing, not bad; impossible dates, serial numbers, 2-digit years, out of range are bad
+    assert list(bad) == [False] * 8 + [True] * 5
+
+
+def test_parse_timestamps_mash():
+    values = pd.Series(["05/01/2024 14:30", "2024-01-05T09:05:10", "05/01/2024", "xx"], dtype=object)
+    out, bad = parse_dates(values, with_time=True)
+    assert out.iloc[0] == pd.Timestamp("2024-01-05 14:30")
+    assert out.iloc[1] == pd.Timestamp("2024-01-05 09:05:10")
+    assert list(bad) == [False, False, True, True]  # a date without a time is not a MASH timestamp
+
+
+def test_parse_integers():
+    out, bad = parse_integers(pd.Series(["2", "1.0", 3.0, "", "two"], dtype=object))
+    assert list(out.iloc[:3]) == [2, 1, 3] and out.iloc[3] is pd.NA
+    assert list(bad) == [False, False, False, False, True]
+
+
+# ---------------------------------------------------------------------------------------------- IDs, keys
+def test_child_ids_trim_case_and_trailing_point_zero():
+    values = pd.Series([" ab12 ", "AB12.0", 1234.0, "1234", "ab12", "", None], dtype=object)
+    assert list(normalise_ids(values)) == ["AB12", "AB12", "1234", "1234", "AB12", None, None]
+
+
+def test_pseudonym_is_keyed_and_qualified_by_la_code():
+    key = b"k1"
+    a = pseudonym(key, "E06000999", "AB12")
+    assert len(a) == 32 and all(c in "0123456789abcdef" for c in a)
+    assert a != pseudonym(key, "E06000045", "AB12")
+    assert a != pseudonym(b"k2", "E06000999", "AB12")
+    import hashlib
+    import hmac
+
+    assert a == hmac.new(key, b"E06000999:AB12", hashlib.sha256).hexdigest()[:32]
+    keys = pseudonymise(pd.Series(["AB12", None, "AB12"], dtype=object), key, "E06000999")
+    assert keys.iloc[0] == keys.iloc[2] == a and keys.iloc[1] is None
+
+
+def test_age_in_years():
+    dob = pd.Series(pd.to_datetime(["2010-03-15", "2010-03-15", "2012-02-29", "2025-01-01", None]))
+    at = pd.Series(pd.to_datetime(["2024-03-14", "2024-03-15", "2023-02-28", "2024-06-01", "2024-01-01"]))
+    ages = age_in_years(dob, at)
+    assert list(ages.iloc[:4]) == [13, 14, 10, -1]
+    assert ages.iloc[4] is pd.NA
