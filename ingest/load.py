@@ -125,6 +125,22 @@ class IngestReport:
     def values_nulled(self) -> int:
         return sum(r.values_nulled for r in self.loaded)
 
+    def summary(self) -> dict[str, object]:
+        """Counts for run metadata (Dagster, logs): no record contents."""
+        return {
+            "extracts_loaded": len(self.loaded),
+            "extracts_skipped": len(self.skipped),
+            "extracts_rejected": len(self.rejected),
+            "rejections": {r.folder: r.message for r in self.rejected},
+            "rows_loaded": sum(self.rows_per_table.values()),
+            "rows_per_table": self.rows_per_table,
+            "rows_quarantined": self.rows_quarantined,
+            "values_nulled": self.values_nulled,
+            "commentary_loaded": sum(c.status == "loaded" for c in self.commentary),
+            "commentary_rejected": sum(c.status == "rejected" for c in self.commentary),
+            "seconds": round(self.seconds, 3),
+        }
+
     def summary_lines(self) -> list[str]:
         """Counts and messages only (never record contents)."""
         lines = [
@@ -334,6 +350,14 @@ def indicator_codes(seeds_dir: Path | None = None) -> frozenset[str]:
         return frozenset(row["code"].strip() for row in csv.DictReader(fh) if (row.get("code") or "").strip())
 
 
+_CODE_LIKE = re.compile(r"^[A-Za-z0-9 ()%.-]{1,20}$")
+
+
+def _shown_code(value: str) -> str:
+    """A code for a message, only when it looks like a code (a swapped column must not echo free text)."""
+    return repr(value) if _CODE_LIKE.match(value) else "(a value that is not a code)"
+
+
 def _read_commentary(path: Path, rel: str, codes: frozenset[str]) -> pd.DataFrame:
     text = decode_bytes(path.read_bytes())
     if not text.strip():
@@ -358,13 +382,13 @@ def _read_commentary(path: Path, rel: str, codes: frozenset[str]) -> pd.DataFram
         first = unknown.iloc[0]
         raise FileRejected(
             f"{rel}: row {int(first['source_line'])}: column 'code': unknown indicator code "
-            f"{first['indicator_code']!r} (not in indicators.csv)"
+            f"{_shown_code(first['indicator_code'])} (not in indicators.csv)"
         )
     dup = data[data["indicator_code"].duplicated()]
     if len(dup):
         raise FileRejected(
             f"{rel}: row {int(dup['source_line'].iloc[0])}: column 'code': indicator "
-            f"{dup['indicator_code'].iloc[0]!r} appears twice"
+            f"{_shown_code(dup['indicator_code'].iloc[0])} appears twice"
         )
     data["commentary"] = data["commentary"].where(data["commentary"] != "", None)
     return data.reset_index(drop=True)

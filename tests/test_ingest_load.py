@@ -444,3 +444,36 @@ def test_cli_prints_counts_not_contents(landing, tmp_path, monkeypatch, capsys):
     assert cli_main([]) == 2
     assert "CSC_PSEUDONYMISATION_KEY" in capsys.readouterr().err
     assert oct(os.stat(tmp_path / "warehouse.duckdb").st_mode & 0o777) == "0o600"
+
+
+def test_failure_while_writing_leaves_nothing(landing, ingest_settings, monkeypatch):
+    import ingest.load as load
+
+    write_extract(landing, LA, "2024-03", small_extract())
+    real = load._insert_frame
+    calls = []
+
+    def failing(con, table, frame, columns):
+        calls.append(table)
+        if table == "extract_tables":  # after the data tables and raw.extracts were written
+            raise RuntimeError("disk full")
+        return real(con, table, frame, columns)
+
+    monkeypatch.setattr(load, "_insert_frame", failing)
+    with pytest.raises(RuntimeError):
+        ingest_landing(ingest_settings)
+    assert "annex_a_contacts" in calls
+    counts = table_counts(ingest_settings)
+    assert all(v == 0 for v in counts.values())
+    monkeypatch.setattr(load, "_insert_frame", real)
+    assert len(ingest_landing(ingest_settings).loaded) == 1
+
+
+def test_commentary_message_does_not_echo_free_text(landing, ingest_settings):
+    cdir = landing / LA / "commentary"
+    cdir.mkdir(parents=True)
+    (cdir / "2024-05.csv").write_text("commentary,code\nM1,Jane Smith's case was escalated by the team\n")
+    report = ingest_landing(ingest_settings)
+    message = report.commentary[0].message
+    assert report.commentary[0].status == "rejected" and "row 2" in message
+    assert "Jane" not in message
