@@ -1,8 +1,9 @@
 """Run the gate's suites on the warehouse: read each table read-only into pandas, validate it with GX.
 
-GX 1.24 cannot validate DuckDB through SQL (docs: stack_notes), so each table is read with a read-only DuckDB
-connection into a DataFrame and validated through GX's pandas datasource, in an ephemeral context with progress
-bars off. Values that could identify a child (anything in a fact or a child-level table) never reach the results.
+GX 1.24 cannot validate DuckDB through SQL (docs: stack_notes), so each table is read with a read-only
+DuckDB connection into a DataFrame and validated through GX's pandas datasource, in an ephemeral context
+with progress bars off. Values that could identify a child (anything in a fact or a child-level table)
+never reach the results.
 """
 
 from __future__ import annotations
@@ -203,8 +204,8 @@ def _completeness(
 ) -> list[TableValidation]:
     """Every catalogue indicator present for the reporting month, per council.
 
-    With a reporting month, every council whose data reaches that month is checked at it (and it is an error when
-    no council reaches it); without one, each council is checked at its own latest month.
+    With a reporting month, every council whose data reaches that month is checked at it (and it is an
+    error when no council reaches it); without one, each council is checked at its own latest month.
     """
     results = []
     if frame.empty:

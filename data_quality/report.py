@@ -1,7 +1,7 @@
 """A human-readable record of a run's validations: one JSON and one HTML file per table, and an index.
 
-Written under ``<CSC_DATA_DIR>/runs/<run_id>/data_quality/``. The index is rebuilt from the JSON files present,
-so checks that run in separate steps (or processes) of the same run all appear in it.
+Written under ``<CSC_DATA_DIR>/runs/<run_id>/data_quality/``. The index is rebuilt from the JSON files
+present, so checks that run in separate steps (or processes) of the same run all appear in it.
 """
 
 from __future__ import annotations
@@ -58,13 +58,14 @@ def _validation_html(validation: TableValidation) -> str:
         f"<h2>{_status(validation.success)} {html.escape(validation.table + validation.scope)}</h2>"
         f"<p>{validation.rows} rows; grain ({html.escape(', '.join(validation.grain))}) from "
         f"{html.escape(validation.grain_source)}; {validation.seconds:.2f} s</p>"
-        "<table><tr><th></th><th>expectation</th><th>GX type</th><th>unexpected rows</th><th>rows checked</th>"
+        "<table><tr><th></th><th>expectation</th><th>GX type</th><th>unexpected rows</th>"
+        "<th>rows checked</th>"
         "<th>examples (aggregate tables only)</th></tr>" + "".join(rows) + "</table>"
     )
 
 
 def write_table_report(out_dir: Path, check_name: str, validations: Sequence[TableValidation]) -> Path:
-    """Write ``<check_name>.json`` and ``<check_name>.html`` and refresh ``index.html``. Returns the HTML path."""
+    """Write ``<check_name>.json`` and ``.html``, refresh ``index.html``; return the HTML path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     success = all(v.success for v in validations)
@@ -77,7 +78,8 @@ def write_table_report(out_dir: Path, check_name: str, validations: Sequence[Tab
     _atomic_write(out_dir / f"{check_name}.json", json.dumps(payload, indent=2, ensure_ascii=False))
     body = "".join(_validation_html(v) for v in validations)
     page = (
-        f"<!doctype html><meta charset='utf-8'><title>{html.escape(check_name)}</title><style>{_STYLE}</style>"
+        f"<!doctype html><meta charset='utf-8'><title>{html.escape(check_name)}</title>"
+        f"<style>{_STYLE}</style>"
         f"<h1>{_status(success)} {html.escape(check_name)}</h1><p>Validated {payload['validated_at']}. "
         "<a href='index.html'>All checks of this run</a></p>" + body
     )
@@ -101,7 +103,8 @@ def write_index(out_dir: Path) -> Path:
         ]
         entries.append(
             f"<tr><td>{_status(bool(data.get('success')))}</td>"
-            f"<td><a href='{html.escape(json_path.stem)}.html'>{html.escape(data.get('check', json_path.stem))}"
+            f"<td><a href='{html.escape(json_path.stem)}.html'>"
+            f"{html.escape(data.get('check', json_path.stem))}"
             f"</a></td><td>{html.escape(data.get('validated_at', ''))}</td>"
             f"<td>{html.escape('; '.join(failed))}</td></tr>"
         )

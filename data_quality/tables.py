@@ -1,8 +1,9 @@
 """Which warehouse tables the gate validates, and what each one's grain and date pairs are.
 
-Plain Python (no Great Expectations, no Dagster). The grain of a fact or dimension comes from the dbt manifest when
-the model declares it (``meta: {grain: [...]}``, ``config.unique_key``, a ``primary_key`` constraint, or a column
-with a ``unique`` data test); otherwise from the defaults below; otherwise the whole row must be unique.
+Plain Python (no Great Expectations, no Dagster). The grain of a fact or dimension comes from the dbt
+manifest when the model declares it (``meta: {grain: [...]}``, ``config.unique_key``, a ``primary_key``
+constraint, or a column with a ``unique`` data test); otherwise from the defaults below; otherwise the
+whole row must be unique.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class TableSpec:
 
 
 def date_pairs(columns: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """(start, end) column pairs among ``columns``: `cp_plan_start_date`/`cp_plan_end_date`, `mis_start`/`mis_end`…"""
+    """(start, end) column pairs among ``columns``: `cp_plan_start_date`/`cp_plan_end_date`, `decom`/`dec`…"""
     cols = list(columns)
     present = set(cols)
     pairs: list[tuple[str, str]] = []

@@ -106,7 +106,7 @@ def write_marts(
     scorecard: pd.DataFrame | None = None,
     facts: dict[str, pd.DataFrame] | None = None,
 ) -> Path:
-    """Write reference.indicators and the marts (scorecard_monthly, scorecard, dims, a fact) into ``warehouse``."""
+    """Write reference.indicators and the marts (scorecard_monthly, scorecard, dims, a fact)."""
     monthly = monthly_frame() if monthly is None else monthly
     scorecard = scorecard_frame(monthly) if scorecard is None else scorecard
     cat = catalogue()
