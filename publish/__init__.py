@@ -1,4 +1,4 @@
-"""Build the publication (what analysts and reporting tools open) from the warehouse, and replace it atomically.
+"""Build the publication (what analysts and reporting tools open) from the warehouse; replace it atomically.
 
 Plain Python, no Dagster. See :func:`publish.publication.publish`.
 """

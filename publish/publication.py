@@ -1,7 +1,7 @@
-"""The published copy of the marts: ``<published>/scorecard.duckdb`` and ``<published>/parquet/<table>.parquet``.
+"""The published marts: ``<published>/scorecard.duckdb`` and ``<published>/parquet/<table>.parquet``.
 
-Everything is first written into a staging folder inside the published folder (same file system), checked, and
-flushed to disk; only then is each file moved over its published name with ``os.replace()`` (an atomic rename).
+Everything is first written into a staging folder inside the published folder (same file system), checked,
+and flushed to disk; only then is each file moved over its published name with ``os.replace()`` (atomic).
 A failure before that point leaves the last publication untouched; a reader that has the old file open keeps
 its snapshot, a new connection sees the new file. The DuckDB file is written with ``STORAGE_VERSION 'v1.4.0'``
 so DuckDB 1.x clients (many BI drivers) can open it.
@@ -115,7 +115,8 @@ def _build(warehouse_path: Path, staging: Path, publication: dict) -> tuple[list
             con.execute(f"create table pub.main.{table} as select * from wh.marts.{table}")
             target = parquet_dir / f"{table}.parquet"
             con.execute(
-                f"copy (select * from wh.marts.{table}) to {_sql_str(target)} (format parquet, compression zstd)"
+                f"copy (select * from wh.marts.{table}) to {_sql_str(target)} "
+                "(format parquet, compression zstd)"
             )
         con.execute(
             "create table pub.main.publication (publication_id varchar, published_at timestamp, "
@@ -155,7 +156,7 @@ def publish(
     run_id: str | None = None,
     reporting_month: dt.date | None = None,
 ) -> PublicationResult:
-    """Build the publication from the warehouse (opened read-only) and replace the published files atomically."""
+    """Build the publication from the warehouse (read-only) and replace the published files atomically."""
     started = time.perf_counter()
     warehouse_path, published_dir = Path(warehouse_path), Path(published_dir)
     if not warehouse_path.exists():
