@@ -14,3 +14,14 @@
     from {{ model }}
     where ({{ column_name }} is null) <> ({{ reason_column }} is not null)
 {% endtest %}
+
+{#- The working days from `from_date` to `to_date` in a calendar (index difference) equal `expected`. -#}
+{% test working_days_between(model, from_date, to_date, expected) %}
+    with pair as (
+        select
+            max(case when date_day = date '{{ to_date }}' then working_day_index end)
+            - max(case when date_day = date '{{ from_date }}' then working_day_index end) as working_days
+        from {{ model }}
+    )
+    select * from pair where working_days is distinct from {{ expected }}
+{% endtest %}
