@@ -9,7 +9,9 @@ with monthly as (
         indicator_code,
         cast(date_trunc('month', month) as date) as month,
         value,
-        no_data_reason
+        no_data_reason,
+        -- consecutive integers for consecutive calendar months
+        year(month) * 12 + month(month) as month_index
     from {{ ref('scorecard_monthly') }}
 ),
 
@@ -27,32 +29,23 @@ catalogue as (
     from {{ ref('indicators') }}
 ),
 
--- the 13 trend months M-12 .. M, joined by calendar month (a month without a row is simply absent)
+-- the 13 trend months M-12 .. M and the 12-month figures, by window over a month index: a RANGE frame
+-- "k preceding and k preceding" holds exactly the row of month M-k, or no row when that month is absent
 trend as (
     select
-        reporting.la_code,
-        reporting.indicator_code,
-        reporting.month as reporting_month,
-        reporting.no_data_reason,
-        {%- for k in range(12, -1, -1) %}
-        max(history.value) filter (
-            where history.month = cast(reporting.month - interval {{ k }} month as date)
-        ) as value_m{{ k }},
+        la_code,
+        indicator_code,
+        month as reporting_month,
+        no_data_reason,
+        {%- for k in range(12, 0, -1) %}
+        max(value) over (council_indicator range between {{ k }} preceding and {{ k }} preceding) as value_m{{ k }},
         {%- endfor %}
+        value as value_m0,
         -- 12-month figures use M-11 .. M (the oldest trend month is not in them); avg/max skip NULLs
-        avg(history.value) filter (
-            where history.month > cast(reporting.month - interval 12 month as date)
-        ) as avg_12m,
-        max(history.value) filter (
-            where history.month > cast(reporting.month - interval 12 month as date)
-        ) as max_12m
-    from monthly as reporting
-    left join monthly as history
-        on
-            history.la_code = reporting.la_code
-            and history.indicator_code = reporting.indicator_code
-            and history.month between cast(reporting.month - interval 12 month as date) and reporting.month
-    group by reporting.la_code, reporting.indicator_code, reporting.month, reporting.no_data_reason
+        avg(value) over (council_indicator range between 11 preceding and current row) as avg_12m,
+        max(value) over (council_indicator range between 11 preceding and current row) as max_12m
+    from monthly
+    window council_indicator as (partition by la_code, indicator_code order by month_index)
 ),
 
 changes as (
