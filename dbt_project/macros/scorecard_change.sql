@@ -10,7 +10,8 @@
     end
 {%- endmacro %}
 
-{#- Display of a relative change: whole percent, half away from zero, signed ('-8%', '+6%', '0%'), or 'n/a'. -#}
+{#- Display of a relative change: whole percent, half away from zero, signed ('-8%', '+6%', '0%'), or
+    'n/a'. -#}
 {% macro change_display(change) -%}
     case
         when {{ change }} is null then 'n/a'

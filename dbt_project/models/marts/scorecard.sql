@@ -25,7 +25,8 @@ catalogue as (
         cast(is_percentage as varchar) = 'Y' as is_percentage,
         cast(polarity as varchar) as polarity,
         -- an indicator has a national equivalent when the catalogue gives any benchmark figure for it
-        (stat_neighbour is not null or england is not null or se_region is not null) as has_national_equivalent
+        (stat_neighbour is not null or england is not null or se_region is not null)
+            as has_national_equivalent
     from {{ ref('indicators') }}
 ),
 
@@ -38,14 +39,14 @@ trend as (
         month as reporting_month,
         no_data_reason,
         {%- for k in range(12, 0, -1) %}
-        max(value) over (council_indicator range between {{ k }} preceding and {{ k }} preceding) as value_m{{ k }},
+        max(value) over (by_month range between {{ k }} preceding and {{ k }} preceding) as value_m{{ k }},
         {%- endfor %}
         value as value_m0,
         -- 12-month figures use M-11 .. M (the oldest trend month is not in them); avg/max skip NULLs
-        avg(value) over (council_indicator range between 11 preceding and current row) as avg_12m,
-        max(value) over (council_indicator range between 11 preceding and current row) as max_12m
+        avg(value) over (by_month range between 11 preceding and current row) as avg_12m,
+        max(value) over (by_month range between 11 preceding and current row) as max_12m
     from monthly
-    window council_indicator as (partition by la_code, indicator_code order by month_index)
+    window by_month as (partition by la_code, indicator_code order by month_index)
 ),
 
 changes as (
