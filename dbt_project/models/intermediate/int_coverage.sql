@@ -61,13 +61,13 @@ history as (
         coverage.la_code,
         coverage.table_name,
         coverage.month,
-        count(prior.month) filter (where prior.is_covered) as covered_months_prior_12
+        count(earlier.month) filter (where earlier.is_covered) as covered_months_prior_12
     from coverage
-    left join coverage as prior
-        on coverage.la_code = prior.la_code
-        and coverage.table_name = prior.table_name
-        and prior.month >= coverage.month - interval 12 month
-        and prior.month < coverage.month
+    left join coverage as earlier
+        on coverage.la_code = earlier.la_code
+        and coverage.table_name = earlier.table_name
+        and earlier.month >= coverage.month - interval 12 month
+        and earlier.month < coverage.month
     group by coverage.la_code, coverage.table_name, coverage.month
 
 ),

@@ -17,18 +17,27 @@ care_leavers as (
 
 cohort as (
 
-    select la_code, month, child_key
+    select
+        la_code,
+        month,
+        child_key
     from {{ ref('int_looked_after_at_month_end') }}
     where age_at_month_end >= 16
     union
-    select la_code, snapshot_month as month, child_key
+    select
+        la_code,
+        snapshot_month as month,
+        child_key
     from care_leavers
 
 ),
 
 pathway_plans as (
 
-    select la_code, month, child_key
+    select
+        la_code,
+        month,
+        child_key
     from {{ ref('int_care_plans_open_at_month_end') }}
     where plan_type = 'PATHWAY'
 

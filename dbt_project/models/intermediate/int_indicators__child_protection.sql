@@ -11,7 +11,10 @@ months as (
 
 s47_started as (
 
-    select la_code, strategy_discussion_month as month, count(*) as n
+    select
+        la_code,
+        strategy_discussion_month as month,
+        count(*) as n
     from {{ ref('fct_s47_enquiries') }}
     group by all
 
@@ -57,7 +60,10 @@ plans_started as (
 
 plans_ended as (
 
-    select la_code, end_month as month, count(*) as plans
+    select
+        la_code,
+        end_month as month,
+        count(*) as plans
     from {{ ref('fct_cp_plans') }}
     where cp_plan_end_date is not null
     group by all

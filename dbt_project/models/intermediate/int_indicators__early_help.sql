@@ -16,7 +16,10 @@ early_help as (
 
 assessments_started as (
 
-    select la_code, date_trunc('month', assessment_start_date)::date as month, count(*) as n
+    select
+        la_code,
+        date_trunc('month', assessment_start_date)::date as month,
+        count(*) as n
     from early_help
     where assessment_start_date is not null
     group by all
@@ -25,7 +28,10 @@ assessments_started as (
 
 assessments_completed as (
 
-    select la_code, date_trunc('month', assessment_completion_date)::date as month, count(*) as n
+    select
+        la_code,
+        date_trunc('month', assessment_completion_date)::date as month,
+        count(*) as n
     from early_help
     where assessment_completion_date is not null
     group by all
@@ -34,7 +40,10 @@ assessments_completed as (
 
 plans_started as (
 
-    select la_code, date_trunc('month', plan_start_date)::date as month, count(*) as n
+    select
+        la_code,
+        date_trunc('month', plan_start_date)::date as month,
+        count(*) as n
     from early_help
     where plan_start_date is not null
     group by all
@@ -43,7 +52,10 @@ plans_started as (
 
 stepped_up as (
 
-    select la_code, date_trunc('month', step_up_date)::date as month, count(distinct child_key) as n
+    select
+        la_code,
+        date_trunc('month', step_up_date)::date as month,
+        count(distinct child_key) as n
     from early_help
     where step_up_date is not null
     group by all

@@ -10,7 +10,10 @@ months as (
 
 contacts as (
 
-    select la_code, contact_month as month, count(*) as contacts
+    select
+        la_code,
+        contact_month as month,
+        count(*) as contacts
     from {{ ref('fct_contacts') }}
     group by la_code, contact_month
 

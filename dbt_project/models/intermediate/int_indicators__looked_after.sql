@@ -31,7 +31,10 @@ looked_after as (
 visited as (
 
     -- List 8 month snapshot: a visit no more than 42 calendar days before the month end
-    select distinct la_code, snapshot_month as month, child_key
+    select distinct
+        la_code,
+        snapshot_month as month,
+        child_key
     from {{ ref('fct_looked_after_visits_monthly') }}
     where last_social_work_visit_date <= month_end and days_since_visit <= 42
 
@@ -39,7 +42,10 @@ visited as (
 
 cla_plans as (
 
-    select la_code, month, child_key
+    select
+        la_code,
+        month,
+        child_key
     from {{ ref('int_care_plans_open_at_month_end') }}
     where plan_type = 'CLA'
 

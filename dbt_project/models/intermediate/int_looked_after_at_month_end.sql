@@ -23,7 +23,10 @@ uasc as (
 
 header as (
 
-    select la_code, child_key, max(birth_month) as birth_month
+    select
+        la_code,
+        child_key,
+        max(birth_month) as birth_month
     from {{ ref('stg_ssda903__header') }}
     group by la_code, child_key
 

@@ -9,9 +9,15 @@ person_rows as (
     {% for model in ['stg_annex_a__contacts', 'stg_annex_a__early_help', 'stg_annex_a__referrals',
                      'stg_annex_a__assessments', 'stg_annex_a__s47', 'stg_annex_a__cin', 'stg_annex_a__cp',
                      'stg_annex_a__cla', 'stg_annex_a__care_leavers', 'stg_annex_a__adoption'] %}
-    select la_code, child_key, birth_month, gender, ethnicity, extract_date
-    from {{ ref(model) }}
-    union all
+        select
+            la_code,
+            child_key,
+            birth_month,
+            gender,
+            ethnicity,
+            extract_date
+        from {{ ref(model) }}
+        union all
     {% endfor %}
     select
         la_code,

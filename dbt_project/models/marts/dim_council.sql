@@ -23,7 +23,10 @@ extracts as (
 
 regions as (
 
-    select distinct region_code, region_name from lookup
+    select distinct
+        region_code,
+        region_name
+    from lookup
 
 ),
 
@@ -50,7 +53,7 @@ final as (
         settings.statistical_neighbour_proxy_la_code,
         settings.population_0_17_override,
         lookup.la_code is null as is_outside_lookup,
-        codes.la_code in (select la_code from extracts) as has_extracts
+        codes.la_code in (select extracts.la_code from extracts) as has_extracts
     from codes
     left join lookup on codes.la_code = lookup.la_code
     left join settings on codes.la_code = settings.la_code

@@ -12,7 +12,10 @@ councils as (
 
 ons as (
 
-    select la_code, year, population_0_17
+    select
+        la_code,
+        year,
+        population_0_17
     from {{ ref('population_0_17') }}
     where geographic_level = 'LA' and population_0_17 is not null
 
@@ -20,7 +23,11 @@ ons as (
 
 overrides as (
 
-    select la_code, year, population_0_17 from {{ ref('population_overrides') }}
+    select
+        la_code,
+        year,
+        population_0_17
+    from {{ ref('population_overrides') }}
 
 ),
 

@@ -11,7 +11,10 @@ mash as (
 
 calendar as (
 
-    select date_day, next_working_day from {{ ref('dim_calendar') }}
+    select
+        date_day,
+        next_working_day
+    from {{ ref('dim_calendar') }}
 
 ),
 

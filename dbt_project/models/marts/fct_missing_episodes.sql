@@ -17,10 +17,24 @@ missing_903 as (
 
 unioned as (
 
-    select la_code, child_key, missing, mis_start, mis_end, extract_id, 'local_missing_all' as source_table
+    select
+        la_code,
+        child_key,
+        missing,
+        mis_start,
+        mis_end,
+        extract_id,
+        'local_missing_all' as source_table
     from missing_all
     union all
-    select la_code, child_key, missing, mis_start, mis_end, extract_id, 'ssda903_missing' as source_table
+    select
+        la_code,
+        child_key,
+        missing,
+        mis_start,
+        mis_end,
+        extract_id,
+        'ssda903_missing' as source_table
     from missing_903
 
 ),

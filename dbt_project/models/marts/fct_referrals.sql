@@ -32,7 +32,10 @@ rereferrals as (
 
 cse as (
 
-    select distinct la_code, child_key, referral_date
+    select distinct
+        la_code,
+        child_key,
+        referral_date
     from factors
     where factor = '11A'
 

@@ -11,7 +11,10 @@ s47 as (
 
 calendar as (
 
-    select date_day, working_day_index from {{ ref('dim_calendar') }}
+    select
+        date_day,
+        working_day_index
+    from {{ ref('dim_calendar') }}
 
 ),
 

@@ -15,7 +15,10 @@ months as (
 
 indicators as (
 
-    select indicator_code, unit from {{ ref('dim_indicator') }}
+    select
+        indicator_code,
+        unit
+    from {{ ref('dim_indicator') }}
 
 ),
 
@@ -35,8 +38,8 @@ figures as (
 
     {% for family in ['front_door', 'early_help', 'assessments', 'children_in_need', 'child_protection',
                       'looked_after', 'care_leavers', 'fostering'] %}
-    select * from {{ ref('int_indicators__' ~ family) }}
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ ref('int_indicators__' ~ family) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -25,8 +25,8 @@ final as (
     select *
     from renamed
     qualify row_number() over (
-        partition by la_code, month, indicator_code order by source_file desc, source_line desc
-    ) = 1
+            partition by la_code, month, indicator_code order by source_file desc, source_line desc
+        ) = 1
 
 )
 
