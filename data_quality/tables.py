@@ -40,12 +40,31 @@ NO_DATA_REASONS = (
 SCORECARD_GRAIN = ("la_code", "reporting_month", "indicator_code")
 TREND_COLUMNS = tuple(f"value_m{i}" for i in range(12, -1, -1))
 
-#: Grains used when the dbt manifest declares none.
+#: Grains used when the dbt manifest declares none (used only when the table has all these columns): the keys
+#: of extract contract §5 for the facts.
 DEFAULT_GRAINS: Mapping[str, tuple[str, ...]] = {
     "dim_council": ("la_code",),
     "dim_indicator": ("indicator_code",),
     "dim_calendar": ("date_day",),
+    "dim_month": ("month",),
     "dim_child": ("la_code", "child_key"),
+    "fct_contacts": ("la_code", "child_key", "contact_date", "contact_source"),
+    "fct_referrals": ("la_code", "child_key", "referral_date"),
+    "fct_referral_factors": ("la_code", "child_key", "referral_date", "factor"),
+    "fct_assessments": ("la_code", "child_key", "assessment_start_date"),
+    "fct_s47_enquiries": ("la_code", "child_key", "strategy_discussion_date"),
+    "fct_transfer_in_conferences": ("la_code", "child_key", "conference_date"),
+    "fct_cp_plans": ("la_code", "child_key", "cp_plan_start_date"),
+    "fct_cin_episodes": ("la_code", "child_key", "cin_start_date"),
+    "fct_looked_after_episodes": ("la_code", "child_key", "decom"),
+    "fct_uasc": ("la_code", "child_key"),
+    "fct_missing_episodes": ("la_code", "source_table", "child_key", "mis_start"),
+    "fct_mash_decisions": ("la_code", "child_key", "referral_received"),
+    "fct_care_plans": ("la_code", "child_key", "plan_type", "authorised_date"),
+    "fct_foster_households": ("la_code", "household_key"),
+    "fct_cp_visits_monthly": ("la_code", "snapshot_month", "child_key", "cp_plan_start_date"),
+    "fct_looked_after_visits_monthly": ("la_code", "snapshot_month", "child_key"),
+    "fct_care_leavers_monthly": ("la_code", "snapshot_month", "child_key"),
 }
 
 #: Start/end pairs whose names do not follow the `<x>start<y>` / `<x>end<y>` pattern (raw schema names).
@@ -107,14 +126,26 @@ def grains_from_manifest(manifest_path: Path | None) -> dict[str, tuple[str, ...
     manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
     grains: dict[str, tuple[str, ...]] = {}
     unique_columns: dict[str, list[str]] = {}
+    combinations: dict[str, tuple[str, ...]] = {}
     for node in manifest.get("nodes", {}).values():
         resource_type = node.get("resource_type")
         if resource_type == "test":
             meta = node.get("test_metadata") or {}
             attached = node.get("attached_node") or ""
             column = node.get("column_name")
-            if meta.get("name") == "unique" and column and attached.startswith("model."):
-                unique_columns.setdefault(attached.split(".")[-1], []).append(column)
+            if not attached.startswith("model."):
+                continue
+            model = attached.split(".")[-1]
+            if meta.get("name") == "unique" and column:
+                unique_columns.setdefault(model, []).append(column)
+            combination = (meta.get("kwargs") or {}).get("columns")
+            # Only plain column names (an expression cannot be checked column-wise).
+            if (
+                meta.get("name") == "unique_combination"
+                and combination
+                and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", c) for c in combination)
+            ):
+                combinations.setdefault(model, tuple(combination))
             continue
         if resource_type != "model":
             continue
@@ -133,6 +164,8 @@ def grains_from_manifest(manifest_path: Path | None) -> dict[str, tuple[str, ...
                         grain = [column["name"]]
         if grain:
             grains[name] = (grain,) if isinstance(grain, str) else tuple(grain)
+    for model, columns in combinations.items():
+        grains.setdefault(model, columns)
     for model, columns in unique_columns.items():
         grains.setdefault(model, (columns[0],))
     return grains

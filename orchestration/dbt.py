@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from ingest.settings import Settings
 
@@ -41,7 +47,10 @@ def dbt_cli_resource() -> DbtCliResource:
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
-    dagster_dbt_translator=CscDbtTranslator(),
+    # Every source maps to the one `raw_extracts` asset: allow several sources to share that key.
+    dagster_dbt_translator=CscDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)
+    ),
     pool="duckdb_writer",
 )
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
