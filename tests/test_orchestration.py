@@ -204,7 +204,6 @@ def test_every_gated_mart_has_a_blocking_check_and_gates_publication():
     assert set(publication.parent_keys) == set(gated_models)
     assert AssetKey(["marts", "scorecard_monthly"]) in gated_models
     assert all(not name.startswith("int_") for name in gated_models.values())
-    checks = defs.resolve_all_asset_specs  # noqa: F841 (definitions resolve)
     for key in gated_models:
         spec = graph_.get_check_spec(AssetCheckKey(key, CHECK_NAME))
         assert spec.blocking, key
