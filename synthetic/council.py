@@ -97,6 +97,7 @@ class SyntheticCouncil:
         if annex_a_format not in ("csv", "xlsx"):
             raise ValueError("annex_a_format must be 'csv' or 'xlsx'")
         folders = []
+        self.rows_written: dict[str, int] = {}
         for spec in self._specs:
             frames = X.build_extract(self._records, spec)
             folders.append(self._write_one(Path(landing_root), spec, frames, annex_a_format))
@@ -128,7 +129,8 @@ class SyntheticCouncil:
             W.write_csv(folder / rel, cols)
             files.append(rel)
         W.write_manifest(folder, self.la_code, spec, self.config.source_system, files)
-        self.last_written_counts = {t: len(df) for t, df in frames.items()}
+        for t, df in frames.items():
+            self.rows_written[t] = self.rows_written.get(t, 0) + len(df)
         return folder
 
 

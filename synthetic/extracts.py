@@ -499,13 +499,21 @@ def _person(rec: CouncilRecords, child: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _apply_restatements(
-    rec: CouncilRecords, name: str, df: pd.DataFrame, rows: np.ndarray, ed: int
+    rec: CouncilRecords, name: str, df: pd.DataFrame, rows: np.ndarray, ed: int, pe: int
 ) -> pd.DataFrame:
+    """Show the wrong value of a restated record in extracts before its correction (when the field is
+    filled in by then)."""
     for table, row, col, wrong, until in rec.restatements:
         if table == name and ed < until:
             hit = np.flatnonzero(rows == row)
             if len(hit):
-                df.loc[df.index[hit[0]], col] = wrong
+                at = df.index[hit[0]]
+                current = df.at[at, col]
+                if current == "" or (
+                    isinstance(wrong, int | np.integer) and (current >= NEVER or wrong > pe)
+                ):
+                    continue
+                df.loc[at, col] = wrong
     return df
 
 
@@ -535,7 +543,7 @@ def build_extract(rec: CouncilRecords, spec: dict) -> dict[str, pd.DataFrame]:
             "contact_source": c["contact_source"].to_numpy(),
         },
     )
-    out["annex_a_contacts"] = _apply_restatements(rec, "contacts", df, df["_row"].to_numpy(), ed)
+    out["annex_a_contacts"] = _apply_restatements(rec, "contacts", df, df["_row"].to_numpy(), ed, pe)
 
     # List 2 early help
     e = T["early_help"]
@@ -576,7 +584,7 @@ def build_extract(rec: CouncilRecords, spec: dict) -> dict[str, pd.DataFrame]:
             "allocated_team": r["allocated_team"].to_numpy(),
         },
     )
-    df = _apply_restatements(rec, "referrals", df, df["_row"].to_numpy(), ed)
+    df = _apply_restatements(rec, "referrals", df, df["_row"].to_numpy(), ed, pe)
     df["x_count_12m"] = _prior_count(df["child_id"].to_numpy(), df["referral_date"].to_numpy())
     out["annex_a_referrals"] = df
 
@@ -692,7 +700,7 @@ def build_extract(rec: CouncilRecords, spec: dict) -> dict[str, pd.DataFrame]:
             "x_seen_alone": cp["seen_alone"].to_numpy(),
         },
     )
-    out["annex_a_cp"] = _apply_restatements(rec, "cp", df, df["_row"].to_numpy(), ed)
+    out["annex_a_cp"] = _apply_restatements(rec, "cp", df, df["_row"].to_numpy(), ed, pe)
 
     # List 8 children in care: most recent period per child, looked after in the window
     out["annex_a_cla"] = _list8(rec, ws, pe, rng)
@@ -946,13 +954,13 @@ def _list9(rec: CouncilRecords, pe: int, rng: np.random.Generator) -> tuple[pd.D
     age = age[sel]
     n = len(cl)
     flip = rng.random(n) < 0.03
-    base_yes = cl["touch_base"].to_numpy() < 0.91
+    base_yes = cl["touch_base"].to_numpy() < 0.94
     yes = base_yes ^ flip
     other = np.array(["NO", "REFU", "NREQ", "RHOM", "NO"], dtype=object)[
         (cl["touch_base"].to_numpy() * 1000).astype(np.int64) % 5
     ]
     touch = np.where(yes, "YES", other).astype(object)
-    suitable = (cl["suit_base"].to_numpy() < 0.88) ^ (rng.random(n) < 0.02)
+    suitable = (cl["suit_base"].to_numpy() < 0.95) ^ (rng.random(n) < 0.02)
     suit = np.where(yes, np.where(suitable, "SUITABLE", "UNSUITABLE"), "").astype(object)
     accom = np.where(yes, np.where(suitable, cl["accom"].to_numpy(), cl["bad_accom"].to_numpy()), "").astype(
         object

@@ -278,7 +278,7 @@ def _periods_of_care(
     age0 = (start - dob) / 365.25
     b18 = add_years(dob, 18)
     u = rng.random(n)
-    track = np.where(uasc, "uasc", np.where((age0 < 4) & (u < 0.45), "adopt", ""))
+    track = np.where(uasc, "uasc", np.where((age0 < 4) & (u < 0.62), "adopt", ""))
     u2 = rng.random(n)
     track = np.where(track == "", np.where(u2 < 0.34, "short", np.where(u2 < 0.52, "sgo", "long")), track)
 
@@ -565,7 +565,7 @@ def simulate(
     child_dob = np.concatenate([p["dob"] for p in kids.parts])
     prev_plans = np.zeros(kids.n, dtype=np.int64)
     pre = rng.random(kids.n)
-    prev_plans[pre < 0.19] = 1
+    prev_plans[pre < 0.16] = 1
     prev_plans[pre < 0.04] = 2
     del dob_all
 
@@ -599,7 +599,7 @@ def simulate(
         cp_start = np.where(cp, icpc_date, NEVER)
         cp_end = np.where(cp, cp_start + cp_dur, NEVER)
         lac_from_cp = cp & (u[5] < 0.19) & (age < 17)
-        p_direct = np.where(age < 1, 0.09, np.where(age >= 13, 0.05, 0.028))
+        p_direct = np.where(age < 1, 0.13, np.where(age < 4, 0.045, np.where(age >= 13, 0.05, 0.024)))
         direct = (assessed & ~cp & (u[6] < p_direct) & (age < 17.5)) | case_uasc
         lac = lac_from_cp | direct
         lac_start = np.where(
