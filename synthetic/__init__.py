@@ -17,8 +17,8 @@ from synthetic.council import (
 from synthetic.extracts import Correction, ExtractInfo
 
 __all__ = [
-    "CouncilConfig",
     "Correction",
+    "CouncilConfig",
     "ExtractInfo",
     "SyntheticCouncil",
     "generate_council",

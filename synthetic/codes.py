@@ -2,7 +2,8 @@
 
 Headers are copied character for character from the template (``../shared/reference/csc_formats.md`` §1.2):
 trailing spaces (``Date Ceased to be Looked After ``, ``LA In Touch ``, ``Date of Adoption Order ``) and curly
-quotes (``children’s``, ``‘Missing’``) included. List 2 has no national layout: the extract contract's columns.
+quotes (``children’s``, ``‘Missing’``) included. List 2 has no national layout: the extract contract's
+columns.
 
 Internally every code is the bare upper-case code that ingest produces (``MALE``, ``2A``, ``YES``, ``U4``);
 :data:`PREFERRED` maps it to the text an Ofsted-template workbook carries.
@@ -103,7 +104,8 @@ ANNEX_A_HEADERS: dict[int, list[str]] = {
         "URN of Placement",
         "Placement Location",
         "LA of Placement",
-        "Number of Episodes the Child has been \u2018Missing\u2019 from their Placement in the last 12 months",
+        "Number of Episodes the Child has been \u2018Missing\u2019 from their Placement "
+        "in the last 12 months",
         "Number of Episodes the Child has been \u2018Absent\u2019 from their Placement in the last 12 months",
         "Was the child offered a Return Interview after their last missing episode (Y/N)?",
         "Did the child accept a Return Interview after their last missing episode (Y/N)?",

@@ -526,9 +526,9 @@ def build_extract(rec: CouncilRecords, spec: dict) -> dict[str, pd.DataFrame]:
 
     def take(name: str, sel: np.ndarray, cols: dict[str, np.ndarray]) -> pd.DataFrame:
         rows = np.flatnonzero(sel)
-        df = pd.DataFrame({k: (v[rows] if isinstance(v, np.ndarray) else v) for k, v in cols.items()})
-        df["_row"] = rows
-        return df
+        return _frame(
+            {**{k: (v[rows] if isinstance(v, np.ndarray) else v) for k, v in cols.items()}, "_row": rows}
+        )
 
     # List 1 contacts
     c = T["contacts"]
@@ -757,7 +757,7 @@ def build_extract(rec: CouncilRecords, spec: dict) -> dict[str, pd.DataFrame]:
         per["child"].to_numpy()[per["uasc"].to_numpy() & np.isin(per["child"].to_numpy(), kids)]
     )
     udob = rec.people["dob"][ukids]
-    out["ssda903_uasc"] = pd.DataFrame(
+    out["ssda903_uasc"] = _frame(
         {
             "child_id": rec.people["child_id"][ukids],
             "duc": _mask(add_years(udob, 18), pe),
@@ -766,7 +766,7 @@ def build_extract(rec: CouncilRecords, spec: dict) -> dict[str, pd.DataFrame]:
         }
     )
     hkids = np.union1d(kids, oc3["_child"].to_numpy().astype(np.int64))
-    out["ssda903_header"] = pd.DataFrame(
+    out["ssda903_header"] = _frame(
         {
             "child_id": rec.people["child_id"][hkids],
             "sex": np.where(
@@ -868,6 +868,16 @@ def build_extract(rec: CouncilRecords, spec: dict) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _frame(cols: dict[str, object]) -> pd.DataFrame:
+    """A frame that keeps text columns as plain object arrays (no conversion to pandas' string dtype)."""
+    return pd.DataFrame(
+        {
+            k: pd.Series(v, dtype=object, copy=False) if getattr(v, "dtype", None) is np.dtype(object) else v
+            for k, v in cols.items()
+        }
+    )
+
+
 def _prior_count(child: np.ndarray, dates: np.ndarray) -> np.ndarray:
     """Ofsted's "in the last 12 months" count: earlier events in the 12 months before the child's latest."""
     df = pd.DataFrame({"c": child, "d": dates})
@@ -967,7 +977,7 @@ def _list9(rec: CouncilRecords, pe: int, rng: np.random.Generator) -> tuple[pd.D
     )
     activity = np.where(yes, cl["activity"].to_numpy(), "").astype(object)
     # pathway plan reviews (current template only; the 2019 layout written here has no such column)
-    l9 = pd.DataFrame(
+    l9 = _frame(
         {
             **_person(rec, cl["child"].to_numpy()),
             "eligibility_category": np.where(age < 18, "RELEVANT CHILD", "FORMER RELEVANT CHILD").astype(
@@ -980,7 +990,7 @@ def _list9(rec: CouncilRecords, pe: int, rng: np.random.Generator) -> tuple[pd.D
             "latest_pathway_plan_review_date": np.full(n, NEVER, dtype=np.int64),
         }
     )
-    oc3 = pd.DataFrame(
+    oc3 = _frame(
         {
             "child_id": l9["child_id"].to_numpy(),
             "in_touch": touch,

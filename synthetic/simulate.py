@@ -1068,6 +1068,13 @@ def simulate(
     id_base = np.array([[100000, 1000000, 3000000][i % 3] for i in range(n_c)], dtype=np.int64)
     children = kids.frame(id_base)
     _care_plans_and_leavers(rng, frames, children, end)
+    for df in [
+        *frames.values(),
+        children,
+    ]:  # plain object arrays for text: cheaper to slice than pandas strings
+        for col in df.columns:
+            if isinstance(df[col].dtype, pd.StringDtype):
+                df[col] = pd.Series(df[col].to_numpy(dtype=object), dtype=object, index=df.index)
     return World(n_councils=n_c, timeline=tl, children=children, tables=frames)
 
 

@@ -7,8 +7,10 @@ deterministic: the XLSX document properties carry the extract date, the manifest
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -23,8 +25,10 @@ Column = tuple[str, str, np.ndarray]  # header, kind (text | date | int), values
 
 
 def _map(values: np.ndarray, mapping: dict[str, str]) -> np.ndarray:
-    s = pd.Series(np.asarray(values, dtype=object))
-    return s.map(lambda v: mapping.get(v, v) if isinstance(v, str) else "").to_numpy(dtype=object)
+    """Bare codes -> template text (codes without a template text are written bare; blanks stay blank)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    texts = np.array([mapping.get(u, u) if isinstance(u, str) else "" for u in uniques] + [""], dtype=object)
+    return texts[np.where(codes < 0, len(uniques), codes)]
 
 
 def _text(values: np.ndarray) -> np.ndarray:
@@ -362,19 +366,21 @@ PLAIN_FILES: dict[str, tuple[str, Callable[[pd.DataFrame], list[Column]]]] = {
 
 
 def _csv_bytes(cols: list[Column]) -> bytes:
-    data = {}
-    for i, (_, kind, values) in enumerate(cols):
+    data = []
+    for _, kind, values in cols:
         if kind == "date":
-            data[i] = format_dmy(values)
+            data.append(format_dmy(values).tolist())
         elif kind == "datetime":
-            data[i] = format_dmy_hm(values)
+            data.append(format_dmy_hm(values).tolist())
         elif kind == "int":
-            data[i] = np.asarray(values, dtype=np.int64).astype(str).astype(object)
+            data.append(np.asarray(values, dtype=np.int64).astype(str).tolist())
         else:
-            data[i] = np.asarray(values, dtype=object)
-    frame = pd.DataFrame(data)
-    frame.columns = [c[0] for c in cols]
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            data.append(["" if v is None else v for v in np.asarray(values, dtype=object).tolist()])
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([c[0] for c in cols])
+    writer.writerows(zip(*data, strict=True))
+    return buf.getvalue().encode("utf-8")
 
 
 def write_csv(path: Path, cols: list[Column]) -> None:

@@ -372,7 +372,7 @@ def test_demo_volumes_are_realistic(demo):
     assert demo.population == 50_000 and len(demo.snapshots) == 13
 
 
-# ------------------------------------------------------------------------------------------ many councils, CLI
+# ---------------------------------------------------------------------------------------- many councils, CLI
 def test_multi_council_scales_with_real_population():
     councils = generate_councils(3, seed=5, months=7, history_months=6)
     assert len({c.la_code for c in councils}) == 3
