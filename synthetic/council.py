@@ -161,9 +161,11 @@ def iter_councils(
     months: int = 36,
     history_months: int = 24,
     chunk_size: int = 20,
+    scale: float = 1.0,
 ) -> Iterator[SyntheticCouncil]:
     """Real English councils (``n`` picked at random, or all with ``england``), simulated in vectorised
-    chunks of ``chunk_size`` councils; volumes scale with each council's real 0-17 population."""
+    chunks of ``chunk_size`` councils; volumes scale with each council's real 0-17 population (times
+    ``scale``, which only small tests should set below 1)."""
     table = load_councils()
     rng = np.random.default_rng(zlib.crc32(repr((seed, "councils")).encode()))
     if not england:
@@ -179,7 +181,7 @@ def iter_councils(
         configs = [
             CouncilConfig(
                 la_code=row.la_code,
-                population=int(row.population_0_17),
+                population=max(1, round(int(row.population_0_17) * scale)),
                 end_month=end_month,
                 months=months,
                 history_months=history_months,
