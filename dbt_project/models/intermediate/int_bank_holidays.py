@@ -1,21 +1,24 @@
 """England and Wales bank holidays for every year dim_calendar spans, from the maintained `holidays` package
-(holidays.country_holidays("GB", subdiv="ENG")), including one-off days such as the 2022 State Funeral."""
+(holidays.country_holidays("GB", subdiv="ENG")), including one-off days such as the 2022 State Funeral.
+
+Returns a DuckDB relation (not a pandas frame): importing pandas costs seconds on a small machine."""
 
 import holidays
-import pandas as pd
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    bounds = dbt.ref("int_calendar_bounds").df()
-    first_year = int(pd.Timestamp(bounds["first_date"].iloc[0]).year)
-    last_year = int(pd.Timestamp(bounds["last_date"].iloc[0]).year)
-    calendar = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
-    rows = sorted(calendar.items())
-    return pd.DataFrame(
-        {
-            "holiday_date": [day for day, _ in rows],
-            "holiday_name": [name for _, name in rows],
-            "holidays_package_version": holidays.__version__,
-        }
+    ((first_date, last_date),) = dbt.ref("int_calendar_bounds").limit(1).fetchall()
+    calendar = holidays.country_holidays("GB", subdiv="ENG", years=range(first_date.year, last_date.year + 1))
+    version = _quote(holidays.__version__)
+    values = ",\n".join(
+        f"(date '{day.isoformat()}', {_quote(name)}, {version})" for day, name in sorted(calendar.items())
+    )
+    return session.sql(
+        "select holiday_date, holiday_name, holidays_package_version "
+        f"from (values {values}) as bank_holidays (holiday_date, holiday_name, holidays_package_version)"
     )
