@@ -124,11 +124,17 @@ select
     case when catalogue.is_percentage then 'P' else '-' end as percentage_flag,
     {%- for bench in ['stat_neighbour', 'england', 'region'] %}
     benchmarks.bench_{{ bench }},
+    -- indicator_benchmark_map decides (through int_scorecard__benchmarks); the catalogue's benchmark cells
+    -- only for a council and month without benchmark rows
     case
-        when not catalogue.has_national_equivalent then 'Local'
+        when not coalesce(benchmarks.has_national_equivalent, catalogue.has_national_equivalent) then 'Local'
         else {{ display_figure('benchmarks.bench_' ~ bench, 'catalogue.is_percentage') }}
     end as bench_{{ bench }}_display,
+    benchmarks.bench_{{ bench }}_no_data_reason,
     {%- endfor %}
+    benchmarks.benchmark_year,
+    benchmarks.sn_vintage as bench_sn_vintage,
+    benchmarks.sn_neighbours_used as bench_sn_neighbours_used,
     {%- for name in ['prev', 'this', 'next'] %}
     labelled.target_{{ name }}_fy_label,
     target_{{ name }}.target as target_{{ name }}_fy,
@@ -141,6 +147,7 @@ left join {{ ref('int_scorecard__benchmarks') }} as benchmarks
     on
         labelled.la_code = benchmarks.la_code
         and labelled.indicator_code = benchmarks.indicator_code
+        and labelled.reporting_month between benchmarks.valid_from_month and benchmarks.valid_to_month
 {%- for name in ['prev', 'this', 'next'] %}
 left join targets as target_{{ name }}
     on
