@@ -83,7 +83,9 @@ def build_publication_asset(gated: Mapping[AssetKey, str]):
                 settings.warehouse_path,
                 settings.published_dir,
                 run_id=context.run_id,
-                reporting_month=key_month(context.partition_key),
+                # A run without a partition (`dagster job execute` without tags) publishes as of the latest
+                # month; the gate then checks each council's latest month.
+                reporting_month=key_month(context.partition_key) if context.has_partition_key else None,
             )
         except PublicationError as exc:
             raise Failure(str(exc), allow_retries=False) from exc

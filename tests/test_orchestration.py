@@ -147,6 +147,12 @@ def test_publication_refuses_without_a_passing_gate(env):
         [mart_asset, publication], selection=[PUBLICATION_KEY], partition_key=MONTH, instance=instance
     )
     assert alone.success
+    # A run without a partition (the job started without tags) publishes as of the latest month.
+    assert materialize([mart_asset, gate, publication], instance=instance).success
+    import duckdb
+
+    with duckdb.connect(str(env / "published" / "scorecard.duckdb"), read_only=True) as con:
+        assert con.execute("select distinct reporting_month from publication").fetchall() == [(None,)]
 
 
 ANALYST = textwrap.dedent(
@@ -372,3 +378,85 @@ def test_alert_webhook_posts_json_to_a_local_server(env):
         assert len((env / "alerts.log").read_text().splitlines()) == 2
     finally:
         server.server_close()
+
+
+# --- the real pipeline on synthetic extracts ----------------------------------------------------------
+
+ANALYST_REAL = textwrap.dedent(
+    """
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    query = "select count(*), max(month), sum(value) from scorecard_monthly"
+    print(repr(con.execute(query).fetchone()), flush=True)
+    sys.stdin.readline()
+    print(repr(con.execute(query).fetchone()), flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("real_pipeline")
+def test_real_pipeline_monthly_run_while_an_analyst_reads(tmp_path, monkeypatch):
+    """Landing → ingest → dbt → gate → publication with the job of the code location, twice: the history and
+    all monthly drops but the last, then the last one as a new extract, with an analyst reading throughout."""
+    import shutil
+    import time
+
+    import duckdb
+
+    from orchestration.definitions import defs
+    from synthetic import CouncilConfig, generate_council
+
+    data = tmp_path / "data"
+    for var in list(os.environ):
+        if var.startswith("CSC_"):
+            monkeypatch.delenv(var)
+    monkeypatch.setenv("CSC_DATA_DIR", str(data))
+    monkeypatch.setenv("CSC_DEMO", "1")
+    landing = data / "landing"
+    council = generate_council(
+        CouncilConfig(population=8_000, end_month="2025-03", months=15, history_months=12, seed=7)
+    )
+    council.write(landing)
+    folders = sorted((landing / "E06000999").iterdir())
+    last = folders[-1]
+    held = tmp_path / "held"
+    shutil.move(last, held)
+    job = defs.resolve_job_def("scorecard_job")
+    instance = DagsterInstance.ephemeral()
+
+    started = time.perf_counter()
+    first = job.execute_in_process(partition_key="2025-02-01", instance=instance, raise_on_error=False)
+    first_seconds = time.perf_counter() - started
+    assert first.success
+    database = data / "published" / "scorecard.duckdb"
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", ANALYST_REAL, str(database)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        old = analyst.stdout.readline().strip()
+        assert "datetime.date(2025, 2, 1)" in old
+        shutil.move(held, last)  # the new extract arrives
+        started = time.perf_counter()
+        second = job.execute_in_process(partition_key="2025-03-01", instance=instance, raise_on_error=False)
+        second_seconds = time.perf_counter() - started
+        assert second.success
+        analyst.stdin.write("\n")
+        analyst.stdin.flush()
+        assert analyst.stdout.readline().strip() == old
+    finally:
+        analyst.stdin.close()
+        analyst.wait(timeout=60)
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.execute("select max(month) from scorecard_monthly").fetchone()[0] == dt.date(2025, 3, 1)
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert {"scorecard_monthly", "scorecard"} <= tables
+    assert not [t for t in tables if t.startswith("fct_") or t == "dim_child"]
+    evaluations = second.get_asset_check_evaluations()
+    gate = [e for e in evaluations if e.check_name == CHECK_NAME]
+    assert gate and all(e.passed for e in gate), [e.asset_key for e in gate if not e.passed]
+    assert (data / "runs" / second.run_id / "data_quality" / "index.html").exists()
+    print(f"first run {first_seconds:.1f} s, monthly run {second_seconds:.1f} s")
