@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -161,12 +161,39 @@ _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$")
 
 
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+_TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
+def _fast_strings(uniques: np.ndarray, with_time: bool, out: np.ndarray, handled: np.ndarray) -> None:
+    """Vectorised parse of the common text forms; what it cannot parse is left to the slow path."""
+    is_str = np.fromiter((type(u) is str for u in uniques), dtype=bool, count=len(uniques))
+    if not is_str.any():
+        return
+    idx = np.flatnonzero(is_str)
+    text = pd.Series(uniques[idx], dtype=object).str.strip()
+    remaining = np.array(text != "", dtype=bool)
+    handled[idx[~remaining]] = True  # blank
+    for fmt in _TIMESTAMP_FORMATS if with_time else _DATE_FORMATS:
+        if not remaining.any():
+            break
+        pos = np.flatnonzero(remaining)
+        parsed = pd.to_datetime(text.iloc[pos], format=fmt, errors="coerce")
+        ok = parsed.notna().to_numpy()
+        out[idx[pos[ok]]] = parsed.to_numpy()[ok].astype("datetime64[s]")
+        handled[idx[pos[ok]]] = True
+        remaining[pos[ok]] = False
+
+
 def _parse_date_uniques(uniques: np.ndarray, with_time: bool) -> tuple[np.ndarray, np.ndarray]:
     n = len(uniques)
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     bad = np.zeros(n, dtype=bool)
+    handled = np.zeros(n, dtype=bool)
+    _fast_strings(uniques, with_time, out, handled)
     parts: list[tuple[int, int, int, int, int, int, int]] = []  # (index, y, m, d, H, M, S)
-    for i, u in enumerate(uniques):
+    for i in np.flatnonzero(~handled):
+        u = uniques[i]
         if isinstance(u, pd.Timestamp | dt.datetime):
             ts = pd.Timestamp(u)
             if ts is pd.NaT:
@@ -265,7 +292,9 @@ class ExtractContext:
     la_code: str
     extract_id: str
     extract_date: dt.date
-    key: bytes
+    key: bytes = field(repr=False)
+    # normalised ID -> pseudonym, shared by the tables of one extract (never persisted, never logged)
+    key_cache: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -331,7 +360,7 @@ def prepare_table(sf: SourceFrame, ctx: ExtractContext) -> PreparedTable:
 
     id_field = table.source[0].field
     ids = values[id_field]
-    child_key = pseudonymise(ids, ctx.key, ctx.la_code)
+    child_key = pseudonymise(ids, ctx.key, ctx.la_code, ctx.key_cache)
     key_name = "household_key" if table.source[0].kind is Kind.HOUSEHOLD_ID else "child_key"
 
     raw = pd.DataFrame(index=pd.RangeIndex(n))

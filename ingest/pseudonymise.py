@@ -25,10 +25,23 @@ def pseudonym(key: bytes, la_code: str, normalised_id: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:KEY_LENGTH]
 
 
-def pseudonymise(ids: pd.Series, key: bytes, la_code: str) -> pd.Series:
-    """Pseudonymise a column of normalised IDs (None/NaN stays None), hashing each distinct ID once."""
+def pseudonymise(ids: pd.Series, key: bytes, la_code: str, cache: dict[str, str] | None = None) -> pd.Series:
+    """Pseudonymise a column of normalised IDs (None/NaN stays None), hashing each distinct ID once.
+
+    ``cache`` (normalised ID -> key for this key and la_code) lets the tables of one extract share the work;
+    it lives only as long as the caller keeps it (one extract).
+    """
     codes, uniques = pd.factorize(ids, use_na_sentinel=True)
-    hashed = np.array([pseudonym(key, la_code, str(u)) for u in uniques] + [None], dtype=object)
+    if cache is None:
+        cache = {}
+    hashed_list = []
+    for u in uniques:
+        text = str(u)
+        value = cache.get(text)
+        if value is None:
+            value = cache[text] = pseudonym(key, la_code, text)
+        hashed_list.append(value)
+    hashed = np.array([*hashed_list, None], dtype=object)
     # code -1 (missing) indexes the trailing None
     return pd.Series(hashed[codes], index=ids.index, dtype=object)
 
