@@ -274,6 +274,7 @@ def _write_extract(con, folder_rel: str, manifest, prepared: list[PreparedTable]
 def ingest_extract(con, folder: Path | ExtractFolder, settings: Settings) -> ExtractResult:
     """Ingest one extract folder (see the module notes). Never raises for bad input: it is reported."""
     path = folder.path if isinstance(folder, ExtractFolder) else Path(folder)
+    create_raw_schema(con)  # idempotent: callers may hand in a fresh connection
     la_code = path.parent.name
     rel = _relative(path, settings.landing_dir)
     result = ExtractResult(rel, la_code, "rejected")

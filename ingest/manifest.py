@@ -102,7 +102,7 @@ def _read_codes(path: Path) -> set[str]:
 
 
 @cache
-def _known_councils_cached(seeds_dir: Path) -> frozenset[str]:
+def _known_councils_cached(seeds_dir: Path, _stamp: tuple[float, ...]) -> frozenset[str]:
     codes: set[str] = set()
     for rel in ("reference/la_lookup.csv", "council_settings.csv"):
         path = seeds_dir / rel
@@ -115,7 +115,13 @@ def _known_councils_cached(seeds_dir: Path) -> frozenset[str]:
 
 def known_councils(seeds_dir: Path | None = None) -> frozenset[str]:
     """la_codes of la_lookup.csv plus council_settings.csv (the fictional demo council)."""
-    return _known_councils_cached((seeds_dir or SEEDS_DIR).resolve())
+    seeds = (seeds_dir or SEEDS_DIR).resolve()
+    # re-read when a seed file changes (a long-running orchestrator process)
+    stamp = tuple(
+        p.stat().st_mtime if p.is_file() else -1.0
+        for p in (seeds / "reference/la_lookup.csv", seeds / "council_settings.csv")
+    )
+    return _known_councils_cached(seeds, stamp)
 
 
 def _date(manifest: dict, key: str) -> dt.date:
