@@ -35,7 +35,9 @@ TEMPLATE = r"""<!DOCTYPE html>
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, Helvetica, sans-serif; font-size: 6.3pt; color: #111;
-       margin: 0; padding: 3mm; width: 283mm; }
+       margin: 0; padding: 3mm; }
+main.page { width: 283mm; }
+@media print { body { padding: 0; } }
 header.pack { display: flex; justify-content: space-between; align-items: flex-end;
               border-bottom: 2px solid #1d3557; padding-bottom: 1.5mm; margin-bottom: 2mm; }
 header.pack h1 { font-size: 12pt; margin: 0; color: #1d3557; }
@@ -85,6 +87,7 @@ section.notes ul { margin: 0; padding-left: 4mm; }
 </style>
 </head>
 <body>
+<main class="page">
 {% macro cell(display, col, mark=None, title='', current=False, month=None, glyph=False) -%}
 <td class="{{ 'nodata' if display == no_data else 'num' }}{{ ' current' if current }}
   {{- ' marked' if mark and glyph }}{{ ' mark-' ~ mark if mark }}" data-col="{{ col }}"
@@ -112,11 +115,11 @@ section.notes ul { margin: 0; padding-left: 4mm; }
 </div>
 <table class="scorecard">
 <colgroup>
-  <col style="width:13mm"><col style="width:50mm">
+  <col style="width:13mm"><col style="width:47mm">
   {% for m in card.months %}<col style="width:7mm">{% endfor %}
   <col style="width:12mm">
-  <col style="width:7.6mm"><col style="width:3.4mm"><col style="width:7.6mm"><col style="width:3.4mm">
-  <col style="width:5mm"><col style="width:7mm"><col style="width:7mm"><col style="width:4mm">
+  <col style="width:8.2mm"><col style="width:3.4mm"><col style="width:8.2mm"><col style="width:3.4mm">
+  <col style="width:5.6mm"><col style="width:7mm"><col style="width:7mm"><col style="width:4.4mm">
   <col style="width:7.2mm"><col style="width:7.2mm"><col style="width:7.2mm">
   <col style="width:7.8mm"><col style="width:7.8mm"><col style="width:7.8mm">
   <col>
@@ -129,7 +132,7 @@ section.notes ul { margin: 0; padding-left: 4mm; }
     <th colspan="2">Change on last month</th>
     <th colspan="2">Change on last year</th>
     <th colspan="4"></th>
-    <th colspan="3">Benchmarks</th>
+    <th colspan="3">{{ card.benchmark_label }}</th>
     <th colspan="3">Targets</th>
     <th></th>
   </tr>
@@ -145,7 +148,7 @@ section.notes ul { margin: 0; padding-left: 4mm; }
     <th scope="col">12m max</th>
     <th scope="col" title="Percentage?">%?</th>
     <th scope="col" title="Statistical neighbour average">Stat. nbr</th>
-    <th scope="col">England</th>
+    <th scope="col" title="England">Eng.</th>
     <th scope="col">Region</th>
     {% for t in target_labels %}<th scope="col">{{ t }}</th>{% endfor %}
     <th scope="col">Commentary</th>
@@ -220,6 +223,7 @@ section.notes ul { margin: 0; padding-left: 4mm; }
         Local: the indicator has no national equivalent.</li>
   </ul>
 </section>
+</main>
 </body>
 </html>
 """

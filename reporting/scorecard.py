@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +125,13 @@ class Scorecard:
     publication_id: str | None
     published_at: dt.datetime | None
     restatements: list[Restatement] = field(default_factory=list)
+    benchmark_year: int | None = None  # DfE year ending 31 March the benchmarks are for, when the mart says
+
+    @property
+    def benchmark_label(self) -> str:
+        """``Benchmarks 2023-24`` (DfE year ending March 2024), or ``Benchmarks``."""
+        year = self.benchmark_year
+        return f"Benchmarks {year - 1}-{year % 100:02d}" if year else "Benchmarks"
 
     @property
     def rows(self) -> list[IndicatorRow]:
@@ -301,7 +309,9 @@ def load_scorecard(
         order = catalogue_order(con)
         months = [add_months(reporting_month, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
         rows = [_row(record, months) for record in records]
+        years = Counter(r.get("benchmark_year") for r in records if r.get("benchmark_year") is not None)
         card = Scorecard(
+            benchmark_year=int(years.most_common(1)[0][0]) if years else None,
             la_code=la_code,
             la_name=la_name,
             reporting_month=reporting_month,

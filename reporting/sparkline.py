@@ -8,7 +8,7 @@ from reporting.formatting import is_missing
 
 
 def sparkline_svg(
-    values: list[float | None], *, width: int = 56, height: int = 16, label: str = ""
+    values: list[float | None], *, width: int = 42, height: int = 15, label: str = ""
 ) -> Markup:
     """An ``<svg>`` polyline of the values, oldest first; the last value with data is marked with a dot."""
     pad = 2.0

@@ -145,7 +145,7 @@ def _write(wb: xlsxwriter.Workbook, card: Scorecard) -> None:
     ws.merge_range(3, spark_col + 1, 3, spark_col + 2, "Change on last month", fmt["group"])
     ws.merge_range(3, spark_col + 3, 3, spark_col + 4, "Change on last year", fmt["group"])
     bench_col = headings.index("Stat. neighbours")
-    ws.merge_range(3, bench_col, 3, bench_col + 2, "Benchmarks", fmt["group"])
+    ws.merge_range(3, bench_col, 3, bench_col + 2, card.benchmark_label, fmt["group"])
     ws.merge_range(3, bench_col + 3, 3, bench_col + 5, "Targets", fmt["group"])
     for col, heading in enumerate(headings):
         ws.write(HEADER_ROW, col, heading, fmt["head"])
