@@ -384,7 +384,12 @@ def prepare_table(sf: SourceFrame, ctx: ExtractContext) -> PreparedTable:
     for name in table.not_blank:
         blank = _expr(raw, name).isna().to_numpy()
         if blank.any():
-            label = "child ID" if name == key_name else name
+            if name == key_name:
+                label = "child ID" if key_name == "child_key" else "household ID"
+            elif name.startswith("coalesce("):
+                label = "placing date (" + name[len("coalesce(") : -1].replace(", ", " or ") + ")"
+            else:
+                label = name
             row_bad.append((blank, None if name.startswith("coalesce") else name, f"blank {label}"))
     for start, end in table.end_after_start:
         before = (raw[end] < raw[start]).fillna(False).to_numpy(dtype=bool)

@@ -477,3 +477,27 @@ def test_commentary_message_does_not_echo_free_text(landing, ingest_settings):
     message = report.commentary[0].message
     assert report.commentary[0].status == "rejected" and "row 2" in message
     assert "Jane" not in message
+
+
+def test_end_before_start_and_blank_placing_date_quarantined(landing, ingest_settings):
+    eh_header = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
+                 "Assessment start date", "Assessment completion date", "Organisation completing assessment",
+                 "Plan start date", "Plan end date", "Step up to social care date"]  # fmt: skip
+    files = {
+        "annex_a/list_02_early_help.csv": [
+            eh_header,
+            ["EH1", "", "", "", "", "", "", "", "01/02/2024", "", ""],  # placed by its plan start: loads
+            ["EH2", "", "", "", "", "", "", "", "", "", ""],  # no placing date at all
+            ["EH3", "", "", "", "", "10/01/2024", "09/01/2024", "", "", "", ""],  # completed before start
+        ],
+    }
+    folder = write_extract(landing, LA, "2024-03", files)
+    report = ingest_landing(ingest_settings)
+    assert report.rows_per_table == {"annex_a_early_help": 1}
+    q = query(ingest_settings, "SELECT source_line, column_name, reason FROM raw.quarantine ORDER BY 1")
+    assert q == [
+        (3, None, "blank placing date (assessment_start_date or plan_start_date)"),
+        (4, "assessment_completion_date", "assessment_completion_date before assessment_start_date"),
+    ]
+    lines = (folder / "annex_a/list_02_early_help.csv").read_text().splitlines()
+    assert lines[2].startswith("EH2") and lines[3].startswith("EH3")
