@@ -1,6 +1,6 @@
--- Benchmarks per (council, catalogue indicator, run of reporting months valid_from_month..valid_to_month): statistical-neighbour average, England and
--- the council's region, from the DfE reference data (stg_reference__benchmarks) through the catalogue-to-DfE
--- map (seed indicator_benchmark_map). Rules (issue "real populations and benchmarks"):
+-- Benchmarks per (council, catalogue indicator, run of reporting months valid_from_month..valid_to_month):
+-- statistical-neighbour average, England and the council's region, from the DfE reference data
+-- (stg_reference__benchmarks) through the catalogue-to-DfE map (seed indicator_benchmark_map). Rules (issue "real populations and benchmarks"):
 --   * year: the latest DfE year published by the reporting month; the year ending 31 March Y counts as
 --     published from 1 December Y (June 2018 -> year ending March 2017).
 --   * flow measures (events in the year) that are counts or rates are divided by 12 (monthly equivalent);
@@ -213,9 +213,9 @@ group_benchmarks as (
     from indicator_values
     left join group_sizes
         on
-            indicator_values.indicator_code = group_sizes.indicator_code
-            and indicator_values.year = group_sizes.year
-            and indicator_values.la_code = group_sizes.group_code
+        indicator_values.indicator_code = group_sizes.indicator_code
+        and indicator_values.year = group_sizes.year
+        and indicator_values.la_code = group_sizes.group_code
     where indicator_values.geographic_level in ('England', 'Region')
 
 ),
@@ -244,9 +244,9 @@ neighbour_benchmarks as (
         on neighbours.sn_vintage = vintage_years.sn_vintage
     inner join indicator_values
         on
-            neighbours.neighbour_la_code = indicator_values.la_code
-            and vintage_years.benchmark_year = indicator_values.year
-            and indicator_values.geographic_level = 'LA'
+        neighbours.neighbour_la_code = indicator_values.la_code
+        and vintage_years.benchmark_year = indicator_values.year
+        and indicator_values.geographic_level = 'LA'
     group by neighbours.sn_vintage, neighbours.la_code, indicator_values.year, indicator_values.indicator_code
 
 ),
@@ -279,8 +279,8 @@ spine as (
     cross join indicator_map
     left join years_available
         on
-            indicator_map.indicator_code = years_available.indicator_code
-            and periods.benchmark_year = years_available.year
+        indicator_map.indicator_code = years_available.indicator_code
+        and periods.benchmark_year = years_available.year
 
 ),
 
@@ -323,24 +323,24 @@ final as (
     from spine
     left join neighbour_lists
         on
-            spine.sn_vintage = neighbour_lists.sn_vintage
-            and spine.neighbour_list_la_code = neighbour_lists.la_code
+        spine.sn_vintage = neighbour_lists.sn_vintage
+        and spine.neighbour_list_la_code = neighbour_lists.la_code
     left join neighbour_benchmarks as sn
         on
-            spine.sn_vintage = sn.sn_vintage
-            and spine.neighbour_list_la_code = sn.neighbour_list_la_code
-            and spine.benchmark_year = sn.year
-            and spine.indicator_code = sn.indicator_code
+        spine.sn_vintage = sn.sn_vintage
+        and spine.neighbour_list_la_code = sn.neighbour_list_la_code
+        and spine.benchmark_year = sn.year
+        and spine.indicator_code = sn.indicator_code
     left join group_benchmarks as england
         on
-            england.group_code = 'E92000001'
-            and spine.benchmark_year = england.year
-            and spine.indicator_code = england.indicator_code
+        england.group_code = 'E92000001'
+        and spine.benchmark_year = england.year
+        and spine.indicator_code = england.indicator_code
     left join group_benchmarks as region
         on
-            spine.region_code = region.group_code
-            and spine.benchmark_year = region.year
-            and spine.indicator_code = region.indicator_code
+        spine.region_code = region.group_code
+        and spine.benchmark_year = region.year
+        and spine.indicator_code = region.indicator_code
 
 )
 

@@ -14,23 +14,23 @@ source as (
 
     select *
     from read_csv(
-        '{{ reference_dir }}/benchmarks.csv.gz',
-        header = true,
-        nullstr = '',
-        columns = {
-            'la_code': 'VARCHAR',
-            'old_la_code': 'VARCHAR',
-            'la_name': 'VARCHAR',
-            'geographic_level': 'VARCHAR',
-            'year': 'INTEGER',
-            'measure': 'VARCHAR',
-            'value': 'DOUBLE',
-            'unit': 'VARCHAR',
-            'value_flag': 'VARCHAR',
-            'source': 'VARCHAR',
-            'source_measure': 'VARCHAR'
-        }
-    )
+            '{{ reference_dir }}/benchmarks.csv.gz',
+            header = true,
+            nullstr = '',
+            columns = {
+                'la_code': 'VARCHAR',
+                'old_la_code': 'VARCHAR',
+                'la_name': 'VARCHAR',
+                'geographic_level': 'VARCHAR',
+                'year': 'INTEGER',
+                'measure': 'VARCHAR',
+                'value': 'DOUBLE',
+                'unit': 'VARCHAR',
+                'value_flag': 'VARCHAR',
+                'source': 'VARCHAR',
+                'source_measure': 'VARCHAR'
+            }
+        )
 
 ),
 
