@@ -1,6 +1,6 @@
 -- Benchmarks per (council, catalogue indicator, run of reporting months valid_from_month..valid_to_month):
 -- statistical-neighbour average, England and the council's region, from the DfE reference data
--- (stg_reference__benchmarks) through the catalogue-to-DfE map (seed indicator_benchmark_map). Rules (issue "real populations and benchmarks"):
+-- (stg_reference__benchmarks) through the catalogue-to-DfE map (seed indicator_benchmark_map). Rules:
 --   * year: the latest DfE year published by the reporting month; the year ending 31 March Y counts as
 --     published from 1 December Y (June 2018 -> year ending March 2017).
 --   * flow measures (events in the year) that are counts or rates are divided by 12 (monthly equivalent);
