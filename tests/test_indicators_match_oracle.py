@@ -10,13 +10,16 @@ The fast tests check the oracle's own building blocks against the worked example
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import json
 import math
 import os
 import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, NamedTuple
@@ -59,6 +62,56 @@ TEST_CONFIG = {
     "history_months": 24,
     "seed": 7,
 }
+
+
+# Lists withheld from some extracts after writing, so that the no-data reasons source_not_supplied and
+# no_snapshot also occur where the demo would have data (contract §1: a list an LA does not produce is simply
+# absent from the manifest). Chosen so that council.truth stays the truth of every month still covered:
+# contacts and transfer-in conferences are counted in the month of their placing date and foster carers are
+# a state list, so a record only the history extract held cannot be counted in a month a monthly drop covers.
+# List 9 is a snapshot list: withholding it from one monthly drop leaves that month without a List 9 snapshot.
+WITHHELD_FROM_HISTORY = {
+    "annex_a/list_01_contacts.csv": "annex_a_contacts",
+    "local/transfer_in_conferences.csv": "local_transfer_in_conferences",
+    "local/foster_carers.csv": "local_foster_carers",
+}
+WITHHELD_FROM_ONE_DROP = {"annex_a/list_09_care_leavers.csv": "annex_a_care_leavers"}
+
+
+def _withhold(folder: Path, files: Iterable[str]) -> None:
+    """Remove files from a written extract folder and from its manifest."""
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for rel in files:
+        (folder / rel).unlink()
+        del manifest["files"][rel]
+    manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def _withhold_lists(council: Any, landing: Path) -> SimpleNamespace:
+    """Withhold the lists above in the landing folder; returns the council as the oracle must now see it."""
+    history = next(e for e in council.extracts if e.folder.endswith("_history"))
+    period_ends = Counter(e.period_end for e in council.extracts)
+    monthly = [e for e in council.extracts if e is not history and period_ends[e.period_end] == 1]
+    drop = monthly[min(2, len(monthly) - 1)]  # a monthly drop whose month has no re-run
+    _withhold(landing / LA_CODE / history.folder, WITHHELD_FROM_HISTORY)
+    _withhold(landing / LA_CODE / drop.folder, WITHHELD_FROM_ONE_DROP)
+    extracts = []
+    for e in council.extracts:
+        removed = set(WITHHELD_FROM_HISTORY.values()) if e is history else set()
+        removed |= set(WITHHELD_FROM_ONE_DROP.values()) if e is drop else set()
+        extracts.append(dataclasses.replace(e, tables=frozenset(e.tables - removed)))
+    snapshots = dict(council.snapshots)
+    snapshots[drop.period_end] = {
+        t: df for t, df in snapshots[drop.period_end].items() if t not in WITHHELD_FROM_ONE_DROP.values()
+    }
+    return SimpleNamespace(
+        la_code=council.la_code,
+        population=council.population,
+        truth=council.truth,
+        snapshots=snapshots,
+        extracts=extracts,
+    )
 
 
 class Built(NamedTuple):
@@ -109,6 +162,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     population = _configured_population(LA_CODE)
     council = synthetic.generate_council(synthetic.CouncilConfig(population=population, **TEST_CONFIG))
     council.write(base / "landing", annex_a_format="csv")
+    council = _withhold_lists(council, base / "landing")
     timings["generate"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -232,6 +286,16 @@ def test_value_null_iff_no_data_reason(built: Built) -> None:
     for (code, month), act in built.actual.items():
         assert (act.value is None) == (act.no_data_reason is not None), (code, month)
         assert act.no_data_reason is None or act.no_data_reason in allowed, (code, month, act.no_data_reason)
+
+
+@pytest.mark.slow
+def test_no_data_reasons_occur(built: Built) -> None:
+    """The build exercises every no-data reason the demo can produce (none has no_population)."""
+    reasons = Counter(e.no_data_reason for e in built.expected.values())
+    for reason in (oracle.SOURCE_NOT_SUPPLIED, oracle.NO_SNAPSHOT, oracle.INSUFFICIENT_HISTORY):
+        assert reasons[reason] > 0, (reason, dict(reasons))
+    withheld_months = {m for (code, m), e in built.expected.items() if code == "M1" and e.no_data_reason}
+    assert withheld_months and min(withheld_months) == built.months[0], sorted(withheld_months)
 
 
 @pytest.mark.slow
