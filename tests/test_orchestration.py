@@ -225,6 +225,27 @@ def test_every_gated_mart_has_a_blocking_check_and_gates_publication():
     assert [s.name for s in defs.schedules] == ["nightly_scorecard"]
 
 
+def test_every_warehouse_step_is_in_the_writer_pool_limited_to_one(tmp_path):
+    import shutil
+
+    from orchestration.definitions import defs
+    from orchestration.run import TEMPLATE
+
+    job = defs.resolve_job_def("scorecard_job")
+    pools = {node.name: node.definition.pool for node in job.graph.nodes}
+    assert pools == {
+        "raw_extracts": "duckdb_writer",
+        "warehouse_models": "duckdb_writer",
+        "publication_gate": "duckdb_writer",
+        "scorecard_publication": "duckdb_writer",
+    }
+    shutil.copyfile(TEMPLATE, tmp_path / "dagster.yaml")
+    with DagsterInstance.from_config(str(tmp_path)) as instance:
+        config = instance.get_concurrency_config()
+        assert config.pool_config.default_pool_limit == 1
+        assert instance.event_log_storage.get_concurrency_info("duckdb_writer").limit == 1
+
+
 # --- sensor -------------------------------------------------------------------------------------------------
 
 
