@@ -214,7 +214,7 @@ section.notes ul { margin: 0; padding-left: 4mm; }
   <h2>Notes</h2>
   <ul>
     <li>Percentages to 1 decimal, counts and rates per 10,000 children aged 0-17 to whole numbers
-        (half away from zero). {{ no_data }} means no data (a source list not supplied, too little history,
+        (half away from zero). “{{ no_data }}” means no data (a source list not supplied, too little history,
         a zero denominator); never 0.</li>
     <li>Changes are relative (also for percentages) and computed from unrounded values.
         12-month average and maximum cover {{ label(card.months[1]) }} to {{ label(card.months[-1]) }}.</li>
