@@ -39,7 +39,7 @@ trend as (
         month as reporting_month,
         no_data_reason,
         {%- for k in range(12, 0, -1) %}
-        max(value) over (by_month range between {{ k }} preceding and {{ k }} preceding) as value_m{{ k }},
+            max(value) over (by_month range between {{ k }} preceding and {{ k }} preceding) as value_m{{ k }},
         {%- endfor %}
         value as value_m0,
         -- 12-month figures use M-11 .. M (the oldest trend month is not in them); avg/max skip NULLs
@@ -84,11 +84,11 @@ targets as (
 labelled as (
     select
         changes.*,
-        {%- for name, offset in [('prev', -1), ('this', 0), ('next', 1)] %}
+    {%- for name, offset in [('prev', -1), ('this', 0), ('next', 1)] %}
         cast(changes.fy_start_year + {{ offset }} as varchar) || '-'
         || lpad(cast((changes.fy_start_year + {{ offset }} + 1) % 100 as varchar), 2, '0')
             as target_{{ name }}_fy_label{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from changes
 )
 
@@ -101,7 +101,7 @@ select
     catalogue.outcome,
     catalogue.unit,
     {%- for k in range(12, -1, -1) %}
-    labelled.value_m{{ k }},
+        labelled.value_m{{ k }},
     {%- endfor %}
     labelled.no_data_reason,
     {{ display_figure('labelled.value_m0', 'catalogue.is_percentage') }} as value_display,
@@ -123,21 +123,21 @@ select
     end as desired_direction,
     case when catalogue.is_percentage then 'P' else '-' end as percentage_flag,
     {%- for bench in ['stat_neighbour', 'england', 'region'] %}
-    benchmarks.bench_{{ bench }},
-    -- indicator_benchmark_map decides (through int_scorecard__benchmarks); the catalogue's benchmark cells
-    -- only for a council and month without benchmark rows
-    case
-        when not coalesce(benchmarks.has_national_equivalent, catalogue.has_national_equivalent) then 'Local'
-        else {{ display_figure('benchmarks.bench_' ~ bench, 'catalogue.is_percentage') }}
-    end as bench_{{ bench }}_display,
-    benchmarks.bench_{{ bench }}_no_data_reason,
+        benchmarks.bench_{{ bench }},
+        -- indicator_benchmark_map decides (through int_scorecard__benchmarks); the catalogue's benchmark cells
+        -- only for a council and month without benchmark rows
+        case
+            when not coalesce(benchmarks.has_national_equivalent, catalogue.has_national_equivalent) then 'Local'
+            else {{ display_figure('benchmarks.bench_' ~ bench, 'catalogue.is_percentage') }}
+        end as bench_{{ bench }}_display,
+        benchmarks.bench_{{ bench }}_no_data_reason,
     {%- endfor %}
     benchmarks.benchmark_year,
     benchmarks.sn_vintage as bench_sn_vintage,
     benchmarks.sn_neighbours_used as bench_sn_neighbours_used,
     {%- for name in ['prev', 'this', 'next'] %}
-    labelled.target_{{ name }}_fy_label,
-    target_{{ name }}.target as target_{{ name }}_fy,
+        labelled.target_{{ name }}_fy_label,
+        target_{{ name }}.target as target_{{ name }}_fy,
     {%- endfor %}
     commentary.commentary
 from labelled
@@ -145,18 +145,18 @@ left join catalogue
     on labelled.indicator_code = catalogue.indicator_code
 left join {{ ref('int_scorecard__benchmarks') }} as benchmarks
     on
-        labelled.la_code = benchmarks.la_code
-        and labelled.indicator_code = benchmarks.indicator_code
-        and labelled.reporting_month between benchmarks.valid_from_month and benchmarks.valid_to_month
+    labelled.la_code = benchmarks.la_code
+    and labelled.indicator_code = benchmarks.indicator_code
+    and labelled.reporting_month between benchmarks.valid_from_month and benchmarks.valid_to_month
 {%- for name in ['prev', 'this', 'next'] %}
-left join targets as target_{{ name }}
-    on
+    left join targets as target_{{ name }}
+        on
         labelled.la_code = target_{{ name }}.la_code
         and labelled.indicator_code = target_{{ name }}.indicator_code
         and labelled.target_{{ name }}_fy_label = target_{{ name }}.financial_year
 {%- endfor %}
 left join commentary
     on
-        labelled.la_code = commentary.la_code
-        and labelled.reporting_month = commentary.month
-        and labelled.indicator_code = commentary.indicator_code
+    labelled.la_code = commentary.la_code
+    and labelled.reporting_month = commentary.month
+    and labelled.indicator_code = commentary.indicator_code
