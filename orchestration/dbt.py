@@ -20,6 +20,12 @@ from ingest.settings import Settings
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 RAW_EXTRACTS_KEY = AssetKey("raw_extracts")
 
+# `dagster dev` (prepare_if_dev) and DbtCliResource look for `dbt` on PATH: put this environment's dbt
+# first, so `.venv/bin/dagster dev -w workspace.yaml` works without an activated venv.
+_venv_bin = str(Path(sys.executable).parent)
+if _venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([_venv_bin, os.environ.get("PATH", "")])
+
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
 if not dbt_project.manifest_path.exists():
