@@ -413,6 +413,19 @@ def ingest_commentary_file(con, path: Path, settings: Settings, codes: frozenset
             raise FileRejected(f"{rel}: {la_code} is not a known council")
         month = dt.date(int(match.group(1)), int(match.group(2)), 1)
         data = _read_commentary(path, rel, codes)
+        first, last = con.execute(
+            f"SELECT min(window_start), max(period_end) FROM {RAW_SCHEMA}.extracts WHERE la_code = ?",
+            [la_code],
+        ).fetchone()
+        if first is None or month > last:
+            # Commentary often arrives before its month's extract: wait (not a rejection) and retry next run.
+            log.info("commentary %s waits for an extract covering %s", rel, f"{month:%Y-%m}")
+            waiting = f"waiting for an extract of {la_code} covering {month:%Y-%m}"
+            return CommentaryResult(rel, "skipped", waiting)
+        if month < first.replace(day=1):
+            raise FileRejected(
+                f"{rel}: month {month:%Y-%m} is before {la_code}'s first reporting month {first:%Y-%m}"
+            )
     except (FileRejected, UnicodeDecodeError) as exc:
         message = str(exc) if isinstance(exc, FileRejected) else f"{rel}: cannot be decoded"
         _record_rejection(con, la_code, rel, sha, message)

@@ -1,7 +1,5 @@
 """Ingestion of landed extracts into the warehouse's raw tables."""
 
-import dataclasses
-
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from ingest.load import ingest_landing
@@ -20,8 +18,9 @@ from ingest.settings import Settings
 def raw_extracts(context: AssetExecutionContext) -> MaterializeResult:
     settings = Settings.from_env()
     report = ingest_landing(settings)
-    summary = dataclasses.asdict(report) if dataclasses.is_dataclass(report) else dict(report)
-    context.log.info("ingest: %s", {k: v for k, v in summary.items() if isinstance(v, int | float)})
+    for line in report.summary_lines():  # counts and messages only, never record contents
+        context.log.info(line)
+    summary = report.summary()
     return MaterializeResult(
         metadata={
             key: (MetadataValue.json(value) if isinstance(value, list | dict) else value)

@@ -1,8 +1,8 @@
 """The Dagster code location (`dagster dev -w workspace.yaml`, `dagster job execute -m ...`).
 
 ingest (raw_extracts) → dbt build (warehouse_models) → blocking GX checks on every mart and fact
-(publication_gate) → scorecard_publication (partitioned by reporting month). Every step that opens the
-warehouse is in the ``duckdb_writer`` pool (limit 1: orchestration/dagster.yaml).
+(publication_gate) → scorecard_publication (partitioned by reporting month) → scorecard_reports.
+Every step that opens the warehouse is in the ``duckdb_writer`` pool (limit 1: orchestration/dagster.yaml).
 """
 
 from dagster import AssetSelection, Definitions, RetryPolicy, define_asset_job, in_process_executor
@@ -12,7 +12,7 @@ from orchestration.assets import raw_extracts
 from orchestration.checks import build_gate_checks, gated_models_from_manifest
 from orchestration.dbt import CscDbtTranslator, dbt_cli_resource, dbt_project, warehouse_models
 from orchestration.partitions import reporting_months
-from orchestration.publication import build_publication_asset
+from orchestration.publication import build_publication_asset, scorecard_reports
 from orchestration.schedules import build_nightly_schedule
 from orchestration.sensors import build_new_extract_sensor, run_failure_alert
 
@@ -37,7 +37,7 @@ scorecard_job = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[raw_extracts, warehouse_models, scorecard_publication],
+    assets=[raw_extracts, warehouse_models, scorecard_publication, scorecard_reports],
     asset_checks=[publication_gate] if publication_gate is not None else [],
     jobs=[scorecard_job],
     schedules=[build_nightly_schedule(scorecard_job)],

@@ -26,6 +26,7 @@ from ingest.settings import Settings
 from orchestration.checks import CHECK_NAME, is_lock_error
 from orchestration.partitions import key_month, reporting_months
 from publish import PublicationError, publish
+from reporting import after_publication, default_reports_dir
 
 PUBLICATION_KEY = AssetKey("scorecard_publication")
 
@@ -112,3 +113,34 @@ def build_publication_asset(gated: Mapping[AssetKey, str]):
         )
 
     return scorecard_publication
+
+
+@asset(
+    key="scorecard_reports",
+    deps=[PUBLICATION_KEY],
+    partitions_def=reporting_months,
+    group_name="publication",
+    kinds={"html", "xlsx"},
+    description=(
+        "The board pack of every published council for the reporting month: a self-contained HTML file "
+        "and an XLSX workbook under $CSC_REPORTS_DIR/<la_code>/, rendered from the published copy only."
+    ),
+)
+def scorecard_reports(context: AssetExecutionContext) -> MaterializeResult:
+    # Reads only the published file, so it needs no place in the duckdb_writer pool; a rendering failure
+    # leaves the publication as it is.
+    settings = Settings.from_env(require_key=False)
+    rendered = after_publication(
+        settings.published_dir,
+        default_reports_dir(settings.data_dir),
+        reporting_month=key_month(context.partition_key) if context.has_partition_key else None,
+    )
+    for report in rendered:
+        context.log.info("rendered %s %s: %s", report.la_code, report.reporting_month, report.html)
+    return MaterializeResult(
+        metadata={
+            "councils": len(rendered),
+            "reports": MetadataValue.json([str(r.html) for r in rendered] + [str(r.xlsx) for r in rendered]),
+            "restatements": sum(r.restatements for r in rendered),
+        }
+    )

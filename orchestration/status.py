@@ -3,6 +3,7 @@
 import duckdb
 
 from ingest.settings import Settings
+from reporting import default_reports_dir
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -41,7 +42,15 @@ def main() -> None:
         if _table_exists(con, "marts", "scorecard"):
             n = con.execute("select count(*) from marts.scorecard").fetchone()[0]
             print(f"  marts.scorecard: {n} rows")
-    print(f"Published:       {settings.published_dir}")
+    published = settings.published_dir / "scorecard.duckdb"
+    if published.exists():
+        print(f"Published:       {published} (open read-only)")
+        print(f"                 {settings.published_dir / 'parquet'}/*.parquet")
+    else:
+        print(f"Published:       nothing yet in {settings.published_dir}")
+    reports = sorted(default_reports_dir(settings.data_dir).glob("*/scorecard_*.html"))
+    for report in reports[-5:]:
+        print(f"Board pack:      {report} (and .xlsx)")
 
 
 if __name__ == "__main__":

@@ -399,6 +399,7 @@ def test_workbook_and_csv_annex_a_together_rejected(landing, ingest_settings, tm
 
 # ---------------------------------------------------------------------------------------------- commentary
 def test_commentary_loads_replaces_and_rejects_unknown_codes(landing, ingest_settings):
+    write_extract(landing, LA, "2024-03", small_extract())  # reporting months 2023-10 .. 2024-03
     cdir = landing / LA / "commentary"
     cdir.mkdir(parents=True)
     (cdir / "2024-03.csv").write_text('code,commentary\nM1,"Contacts rose,\nas expected"\nM2,Stable\n')
@@ -422,6 +423,28 @@ def test_commentary_loads_replaces_and_rejects_unknown_codes(landing, ingest_set
     assert "YYYY-MM" in rejected[f"{LA}/commentary/March.csv"]
     assert query(ingest_settings, "SELECT count(*) FROM raw.commentary WHERE month = DATE '2024-04-01'") == [
         (0,)
+    ]
+
+
+def test_commentary_for_a_month_without_extract_waits_or_is_rejected(landing, ingest_settings):
+    write_extract(landing, LA, "2024-03", small_extract())  # reporting months 2023-10 .. 2024-03
+    cdir = landing / LA / "commentary"
+    cdir.mkdir(parents=True)
+    (cdir / "2019-01.csv").write_text("code,commentary\nM1,ok\n")  # before the council's first month
+    (cdir / "2024-04.csv").write_text("code,commentary\nM1,early\n")  # its extract has not arrived yet
+    status = {c.file: (c.status, c.message) for c in ingest_landing(ingest_settings).commentary}
+    assert status[f"{LA}/commentary/2019-01.csv"][0] == "rejected"
+    assert "before E06000999's first reporting month 2023-10" in status[f"{LA}/commentary/2019-01.csv"][1]
+    assert status[f"{LA}/commentary/2024-04.csv"] == (
+        "skipped",
+        "waiting for an extract of E06000999 covering 2024-04",
+    )
+    assert query(ingest_settings, "SELECT count(*) FROM raw.commentary") == [(0,)]
+    write_extract(landing, LA, "2024-04", small_extract(), period_end="2024-04-30", extract_date="2024-05-02")
+    status = {c.file: c.status for c in ingest_landing(ingest_settings).commentary}
+    assert status[f"{LA}/commentary/2024-04.csv"] == "loaded"
+    assert query(ingest_settings, "SELECT month, commentary FROM raw.commentary") == [
+        (_d("2024-04-01"), "early")
     ]
 
 

@@ -512,10 +512,19 @@ def test_data_dictionary_is_generated_from_the_catalogue():
 
 
 # ---------------------------------------------------------------------------------------------- commentary
+FOSTER_CARERS = [
+    ["Household ID", "Approval Date", "Deregistration Date", "Provider"],
+    ["H1", "01/01/2020", "", "IN_HOUSE"],
+]
+
+
 def test_commentary_month_must_exist_and_text_is_kept_verbatim(landing, ingest_settings):
     """Ingest (ingest/load.py) keeps commentary text as written; rendering escapes it (tests above)."""
+    from conftest import write_extract
+
     from ingest.load import ingest_landing
 
+    write_extract(landing, LA, "2024-03", {"local/foster_carers.csv": FOSTER_CARERS})  # months to 2024-03
     cdir = landing / LA / "commentary"
     cdir.mkdir(parents=True)
     (cdir / "2024-13.csv").write_text("code,commentary\nM1,ok\n")
