@@ -238,6 +238,7 @@ def test_every_warehouse_step_is_in_the_writer_pool_limited_to_one(tmp_path):
         "warehouse_models": "duckdb_writer",
         "publication_gate": "duckdb_writer",
         "scorecard_publication": "duckdb_writer",
+        "scorecard_reports": None,  # reads only the published copy: never waits for the warehouse writer
     }
     shutil.copyfile(TEMPLATE, tmp_path / "dagster.yaml")
     with DagsterInstance.from_config(str(tmp_path)) as instance:
