@@ -168,7 +168,7 @@ LIST_TABLES = {
 }
 
 # ------------------------------------------------------------------------------- preferred codes (2019)
-_ETH = [
+ETHNICITY_CODES = [
     "WBRI",
     "WIRI",
     "WIRT",
@@ -189,7 +189,7 @@ _ETH = [
     "OOTH",
     "REFU",
 ]
-ETHNICITY_PREFERRED = {code: f"{chr(ord('a') + i)}) {code}" for i, code in enumerate(_ETH)}
+ETHNICITY_PREFERRED = {code: f"{chr(ord('a') + i)}) {code}" for i, code in enumerate(ETHNICITY_CODES)}
 ETHNICITY_PREFERRED["NOBT"] = "s) NOBT"  # the template repeats the letter s)
 
 GENDER_PREFERRED = {

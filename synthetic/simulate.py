@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from synthetic._dates import NEVER, add_working_days, add_years, age_years, is_working_day
+from synthetic.codes import ETHNICITY_CODES
 
 PER = 50_000  # volumes below are per 50,000 children aged 0-17
 
@@ -43,31 +44,7 @@ V4_CHILDREN = 3.0
 
 # bare codes
 GENDERS = np.array(["MALE", "FEMALE", "NOT STATED/RECORDED"], dtype=object)
-ETHNICITIES = np.array(
-    [
-        "WBRI",
-        "WIRI",
-        "WIRT",
-        "WOTH",
-        "WROM",
-        "MWBC",
-        "MWBA",
-        "MWAS",
-        "MOTH",
-        "AIND",
-        "APKN",
-        "ABAN",
-        "AOTH",
-        "BCRB",
-        "BAFR",
-        "BOTH",
-        "CHNE",
-        "OOTH",
-        "REFU",
-        "NOBT",
-    ],
-    dtype=object,
-)
+ETHNICITIES = np.array([*ETHNICITY_CODES, "NOBT"], dtype=object)  # the 20 CBDS codes
 ETH_P = np.array(
     [70.0, 0.6, 0.3, 5.0, 0.6, 1.6, 0.8, 1.0, 1.6, 2.0, 2.6, 1.0, 1.2, 0.8, 3.0, 0.8, 0.4, 1.6, 0.5, 4.6]
 )
