@@ -14,6 +14,12 @@ Decisions (see the module functions):
   the 1900 and 1904 Excel date systems differ by 1,462 days, and a number cannot be told apart from a
   mis-exported count, so it is treated as unparseable. Two-digit years are unparseable. Years outside
   1900..2100 are unparseable.
+* US-style dates: a ``DD/MM/YYYY`` column in which some value has a "month" above 12 (and a "day" of 12 or
+  less, e.g. ``12/25/2023``) is evidence that the column was written ``MM/DD/YYYY``. The extract is then
+  rejected, naming the file, the column and the first such row, in a required and in an optional column
+  alike: reading the file as DD/MM would silently misplace every ambiguous date (``03/04/2024``) of it, and
+  guessing MM/DD would be just as silent when the evidence is a typo. The value itself is not echoed (it may
+  be a date of birth).
 * Timestamps (MASH): ``DD/MM/YYYY HH:MM[:SS]``, ISO with a time, Excel datetime cells. A date without a time
   is unparseable for a timestamp column (the indicator measures hours).
 * Child IDs: trimmed, upper-cased, a trailing ``.0`` removed; Excel number cells become their integer text.
@@ -162,6 +168,25 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/\d{4}(?:\s|T|$)")
+
+
+def us_style_dates(values: pd.Series) -> np.ndarray:
+    """Mask of values that can only be read as MM/DD/YYYY ("month" 13..31, "day" 1..12); see the notes."""
+
+    def convert(uniques: np.ndarray):
+        bad = np.zeros(len(uniques), dtype=bool)
+        for i, u in enumerate(uniques):
+            if type(u) is str:
+                match = _SLASHED.match(u)
+                if match and 1 <= int(match.group(1)) <= 12 and 12 < int(match.group(2)) <= 31:
+                    bad[i] = True
+        return np.zeros(len(uniques), dtype=object), bad
+
+    _, bad = _map_unique(values, convert)
+    return bad
+
+
 _TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -309,6 +334,18 @@ class PreparedTable:
 _Q_COLUMNS = ["table_name", "source_file", "source_line", "column_name", "reason", "action", "child_key"]
 
 
+_NUMBER_HINT = " (a number, e.g. an Excel serial date: dates must be DD/MM/YYYY text or date cells)"
+_NUMERIC = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float | np.integer | np.floating):
+        return True
+    return isinstance(value, str) and bool(_NUMERIC.match(value))
+
+
 def _first_line(lines: np.ndarray, mask: np.ndarray) -> int:
     return int(lines[np.flatnonzero(mask)[0]])
 
@@ -337,6 +374,14 @@ def prepare_table(sf: SourceFrame, ctx: ExtractContext) -> PreparedTable:
             values[col.field] = normalise_text(series)
             continue
         if col.kind in (Kind.DATE, Kind.DOB, Kind.TIMESTAMP):
+            us = us_style_dates(series)
+            if us.any():
+                raise FileRejected(
+                    f"{sf.source_file}: row {_first_line(lines, us)}: column '{header}': a date with a month "
+                    f"above 12: the column looks US-style (MM/DD/YYYY), the contract requires DD/MM/YYYY "
+                    f"({int(us.sum())} row(s) in this column; refused rather than guessing every ambiguous "
+                    "date)"
+                )
             parsed, bad = parse_dates(series, with_time=col.kind is Kind.TIMESTAMP)
             what = "date and time" if col.kind is Kind.TIMESTAMP else "date"
         elif col.kind is Kind.INTEGER:
@@ -352,8 +397,10 @@ def prepare_table(sf: SourceFrame, ctx: ExtractContext) -> PreparedTable:
         values[col.field] = parsed
         if bad.any():
             if col.required:
+                first = int(np.flatnonzero(bad)[0])
+                hint = _NUMBER_HINT if what != "whole number" and _is_number(series.iloc[first]) else ""
                 raise FileRejected(
-                    f"{sf.source_file}: row {_first_line(lines, bad)}: column '{header}': unparseable {what}"
+                    f"{sf.source_file}: row {int(lines[first])}: column '{header}': unparseable {what}{hint}"
                     f" ({int(bad.sum())} row(s) in this column)"
                 )
             nulled.append((bad, col.field, f"unparseable {what} in '{header}'"))

@@ -4,7 +4,10 @@ A reader returns a :class:`SourceFrame`: one object column per known source fiel
 columns dropped), every value as received (text from CSV; text, numbers or datetimes from XLSX cells), and the
 physical line (CSV) or sheet row (XLSX), 1-based, of every data row. Values are never logged.
 
-* CSV: the encoding is sniffed (UTF-8 with BOM, UTF-8, else cp1252); every column is text.
+* CSV: the encoding is sniffed (UTF-8 with BOM, UTF-16 with BOM, UTF-8, else cp1252); every column is text.
+  Line ends may be LF, CRLF or CR. A data row with a value to the right of the header row's last column is
+  refused (naming the row): it is almost always an unquoted comma that shifted every later value of the row
+  into the wrong column. Trailing empty fields are harmless and accepted.
 * XLSX: pandas with ``engine="calamine"``, ``header=None``, object cells; sheets ``List 1`` / ``List_1``.
 * Header row: the first of the first rows that holds the child-ID header and at least two known headers, so a
   title row above it (``List 1: Contacts``) is skipped. Headers match after :func:`schema.normalise_header`.
@@ -58,9 +61,12 @@ class SourceFrame:
 
 
 def decode_bytes(raw: bytes) -> str:
-    """UTF-8 with BOM, UTF-8, else cp1252 (which decodes every byte except five undefined ones)."""
+    """UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode text"), UTF-8, else cp1252 (which decodes every
+    byte except five undefined ones)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")  # the BOM gives the byte order and is dropped
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -140,10 +146,40 @@ def _blank_rows(data: pd.DataFrame) -> np.ndarray:
 def _field_count(text: str) -> int:
     """Widest record among the first 64 KiB (the header row is there; a wider later row is malformed)."""
     limit = 64 * 1024
-    rows = list(csv.reader(io.StringIO(text[:limit])))
+    try:
+        # newline="": the csv module splits records itself (LF, CRLF and old-Mac CR line ends)
+        rows = list(csv.reader(io.StringIO(text[:limit], newline="")))
+    except csv.Error:
+        rows = []  # pandas reports the problem below, with its row
     if len(text) > limit and len(rows) > 1:
         rows = rows[:-1]  # possibly cut in the middle
     return max((len(r) for r in rows), default=1)
+
+
+def _record_start_line(text: str, index: int) -> int | None:
+    """Physical line (1-based) on which record ``index`` (0-based) starts, counted as the csv module reads."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    consumed, current = 0, 0
+    try:
+        for _row in reader:
+            if current == index:
+                return consumed + 1
+            consumed, current = reader.line_num, current + 1
+    except csv.Error:  # e.g. a field above the csv module's size limit: it is in record ``current``
+        return consumed + 1 if current == index else None
+    return None
+
+
+def _parser_error_row(message: str, text: str) -> str:
+    """ "row N: " for a pandas tokenizer error: "... in line N" counts records from 1, "... starting at row N"
+    (an unterminated quote, e.g. a truncated file) from 0; both are turned into the record's physical line."""
+    match = re.search(r"line (\d+)", message)
+    index = int(match.group(1)) - 1 if match else None
+    if index is None:
+        match = re.search(r"at row (\d+)", message)
+        index = int(match.group(1)) if match else None
+    line = _record_start_line(text, index) if index is not None else None
+    return f"row {line}: " if line else ""
 
 
 def csv_body(text: str, source_file: str) -> tuple[pd.DataFrame, np.ndarray]:
@@ -162,8 +198,7 @@ def csv_body(text: str, source_file: str) -> tuple[pd.DataFrame, np.ndarray]:
             engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        where = f"row {line.group(1)}: " if line else ""
+        where = _parser_error_row(str(exc), text)
         raise FileRejected(
             f"{source_file}: {where}malformed CSV (more fields than the header, or a broken quote)"
         ) from None
@@ -189,9 +224,32 @@ def read_csv(path: Path, table: RawTable, source_file: str) -> SourceFrame:
     body, line_of_row = csv_body(text, source_file)
     head_rows = body.head(HEADER_SEARCH_ROWS).to_numpy().tolist()
     header_index, fields = locate_header(head_rows, table, source_file)
+    _refuse_values_beyond_header(body, header_index, line_of_row, source_file)
     frame = _frame_from_rows(body, header_index, fields, line_of_row, table, source_file)
     log.info("read %s: %d data rows, header on line %d", source_file, len(frame), frame.header_line)
     return frame
+
+
+def _refuse_values_beyond_header(
+    body: pd.DataFrame, header_index: int, line_of_row: np.ndarray, source_file: str
+) -> None:
+    """A data row with a value right of the header row's last named column: an unquoted comma shifted it."""
+    header = body.iloc[header_index].astype("string").str.strip().fillna("")
+    named = np.flatnonzero((header != "").to_numpy(dtype=bool))
+    width = int(named[-1]) + 1 if len(named) else 0
+    if width >= body.shape[1]:
+        return  # the common case: no column right of the header
+    rest = body.iloc[header_index + 1 :, width:]
+    beyond = (rest.astype("string").apply(lambda c: c.str.strip()).fillna("") != "").to_numpy(dtype=bool)
+    rows = np.flatnonzero(beyond.any(axis=1))
+    if len(rows):
+        first = int(rows[0])
+        column = width + 1 + int(np.flatnonzero(beyond[first])[0])
+        line = int(line_of_row[header_index + 1 + first])
+        raise FileRejected(
+            f"{source_file}: row {line}: column {column}: a value right of the header row's {width} columns "
+            f"(an unquoted comma shifts the values of a row into the wrong columns; {len(rows)} row(s))"
+        )
 
 
 # ---------------------------------------------------------------------------------------------- XLSX
