@@ -5,8 +5,11 @@
 One process, one DuckDB database file (created afresh), default threads. Every extract folder's
 ``manifest.json`` lists its files; the CSV files are grouped by their path inside the folder (for example
 ``annex_a/list_03_referrals.csv``) and each group becomes one table through a single
-``read_csv([...], all_varchar = true, union_by_name = true)`` over all councils and extracts. No typing, no
-checks, no hashing, no archive copy: the least any pipeline must do to have the data in DuckDB.
+``read_csv([...], all_varchar = true)`` over all councils and extracts. Columns are matched by position
+within files that share a header line (their first line is compared; a second header variant of the same
+file is appended ``BY NAME``): ``union_by_name = true`` would sniff every file and took twice as long
+(3.4 s against 1.5 s for 140 files, 163 MB). No typing, no checks, no hashing, no archive copy: the least
+any pipeline must do to have the data in DuckDB.
 
 An Annex A workbook (``annex_a.xlsx``) cannot be read by DuckDB here (the ``excel`` extension is not
 installable offline), so each of its sheets is read with pandas and python-calamine, the reader the product
@@ -74,10 +77,16 @@ def run(landing: Path, database: Path) -> dict[str, object]:
             rows += load_xlsx(con, paths)
             continue
         table = table_name(rel)
-        con.execute(
-            f"CREATE TABLE {table} AS SELECT * FROM read_csv({_sql_list(paths)}, all_varchar = true, "
-            "union_by_name = true, header = true)"
-        )
+        by_header: dict[bytes, list[Path]] = defaultdict(list)
+        for path in paths:
+            with path.open("rb") as fh:
+                by_header[fh.readline()].append(path)
+        for i, same in enumerate(by_header.values()):
+            select = f"SELECT * FROM read_csv({_sql_list(same)}, all_varchar = true, header = true)"
+            if i == 0:
+                con.execute(f"CREATE TABLE {table} AS {select}")
+            else:
+                con.execute(f"INSERT INTO {table} BY NAME {select}")
         rows += con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     con.execute("CHECKPOINT")
     tables = len(con.execute("SELECT table_name FROM duckdb_tables()").fetchall())

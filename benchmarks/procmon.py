@@ -13,6 +13,7 @@ psutil is not installed here; this needs nothing but /proc.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -120,6 +121,8 @@ def run_measured(
     log_path: Path | None = None,
     interval: float = 0.2,
     timeout: float | None = None,
+    progress_path: Path | None = None,
+    progress_every: float = 30.0,
 ) -> Measured:
     """Run ``command`` to the end (stdout and stderr to ``log_path``), sampling its tree's memory."""
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 (closed below)
@@ -132,7 +135,26 @@ def run_measured(
     result = Measured(command, -1, started, started, load_start=load_start, load_max=load_start)
     stop = threading.Event()
 
+    def progress() -> None:
+        """Peaks so far, for a long run that may be stopped before it ends."""
+        if progress_path is None:
+            return
+        snapshot = {
+            "command": command[:4],
+            "elapsed_seconds": round(time.time() - started, 1),
+            "peak_tree_rss_mb": round(result.peak_tree_rss / KIB / KIB),
+            "current_tree_rss_mb": round(result.samples[-1][1] / KIB / KIB) if result.samples else 0,
+            "process_peaks_mb": sorted(
+                ([round(h / KIB / KIB), c] for h, c in result.hwm.values() if h > 100 * KIB * KIB),
+                reverse=True,
+            ),
+            "load_1m_now": os.getloadavg()[0],
+            "load_1m_max": result.load_max,
+        }
+        progress_path.write_text(json.dumps(snapshot, indent=1), encoding="utf-8")
+
     def poll() -> None:
+        last_progress = 0.0
         while not stop.is_set():
             now = time.time()
             total = 0
@@ -149,7 +171,11 @@ def run_measured(
                     result.hwm[pid] = (hwm, previous[1])
             result.samples.append((now, total))
             result.load_max = max(result.load_max, os.getloadavg()[0])
+            if now - last_progress >= progress_every:
+                progress()
+                last_progress = now
             stop.wait(interval)
+        progress()
 
     thread = threading.Thread(target=poll, daemon=True)
     thread.start()

@@ -160,6 +160,7 @@ def pipeline(env: dict[str, str], home: Path, work: Path, name: str, timeout: fl
         env=env,
         log_path=work / f"{name}.log",
         timeout=timeout,
+        progress_path=work / f"{name}.progress.json",
     )
     out = measured_summary(m)
     out["timed_out"] = m.returncode == TIMED_OUT
@@ -276,7 +277,12 @@ def main(argv: list[str] | None = None) -> int:
         cmd += ["--annex-a-format", args.annex_a_format, *GENERATE_ARGS[args.scale]]
         generated.mkdir(parents=True)
         log(f"generation: {' '.join(cmd[1:])}")
-        m = run_measured(cmd, cwd=REPO, log_path=generated / ".generation.log")
+        m = run_measured(
+            cmd,
+            cwd=REPO,
+            log_path=generated / ".generation.log",
+            progress_path=work / "generation.progress.json",
+        )
         if m.returncode != 0:
             log(f"generation failed (exit {m.returncode}); see {generated / '.generation.log'}")
             return 1
@@ -317,7 +323,9 @@ def main(argv: list[str] | None = None) -> int:
         "--database",
         str(work / "baseline.duckdb"),
     ]
-    m = run_measured(cmd, cwd=REPO, log_path=work / "baseline.log")
+    m = run_measured(
+        cmd, cwd=REPO, log_path=work / "baseline.log", progress_path=work / "baseline.progress.json"
+    )
     if m.returncode != 0:
         log(f"baseline failed; see {work / 'baseline.log'}")
         return 1
