@@ -25,6 +25,7 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import pytest
+from test_reporting import catalogue, needs_chromium, parse_page
 
 try:
     from tests import oracle
@@ -122,6 +123,7 @@ class Built(NamedTuple):
     actual: dict[tuple[str, dt.date], oracle.Expected]
     actual_rows: int
     timings: dict[str, float]
+    base: Path  # CSC_DATA_DIR of the build (warehouse.duckdb, landing/)
 
 
 def _run_dbt(args: list[str], env: dict[str, str], target: Path) -> subprocess.CompletedProcess:
@@ -198,7 +200,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         actual[(code, month)] = oracle.Expected(value, num, den, reason)
     months = oracle.council_months(council)
     print(f"\nbuild timings (s): { {k: round(v, 1) for k, v in timings.items()} }")
-    return Built(council, months, expected, actual, len(rows), timings)
+    return Built(council, months, expected, actual, len(rows), timings, base)
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -440,3 +442,27 @@ def test_oracle_looked_after_rules() -> None:
     assert got[("LAC3", sep)].value == 1.0 and got[("LAC6 (%)", sep)].value == 100.0
     assert got[("LAC1", sep)].value == 2.0
     assert got[("LAC10 (%)", may)].no_data_reason == oracle.SOURCE_NOT_SUPPLIED  # care_plans not supplied
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_demo_council_latest_month_renders_in_headless_chromium(built: Built, tmp_path: Path) -> None:
+    """The demo council as the real pipeline builds it: publish, render its latest month, open in Chromium."""
+    from publish import publish
+    from reporting import render_month
+    from reporting.screenshot import dump_dom, screenshot
+
+    published = tmp_path / "published"
+    publish(built.base / "warehouse.duckdb", published, run_id="test")
+    result = render_month(published, LA_CODE, None, tmp_path / "reports", ledger_dir=tmp_path / "reports")
+    assert result.reporting_month == max(built.months)
+    png = screenshot(result.html, tmp_path / "scorecard.png", width=1150, height=1400)
+    assert png.stat().st_size > 20_000  # a rendered page, not a blank one
+    page = parse_page(dump_dom(result.html))
+    codes = [row["code"] for row in catalogue()]
+    assert page.order == codes  # every catalogue indicator is on the page, in catalogue order
+    sections = list(dict.fromkeys(row["section"] for row in catalogue()))
+    assert set(sections) <= set(page.h2)
+    # the page shows the mart's figures: M1 of the reporting month as the mart has it
+    m1 = built.actual[("M1", max(built.months))].value
+    assert page.rows["M1"]["months"][-1] == f"{m1:.0f}"
