@@ -107,6 +107,13 @@ def test_corpus_covers_every_item_of_the_issue():
         assert case.what and len(case.why) > 30 and case.topics, case.name
 
 
+def test_readme_lists_the_corpus():
+    from bad_input.cases import describe
+
+    readme = (Path(__file__).parent / "bad_input" / "README.md").read_text(encoding="utf-8")
+    assert readme.rstrip().endswith(describe()), "regenerate the table in tests/bad_input/README.md"
+
+
 @pytest.mark.parametrize("case", FILE_CASES, ids=lambda c: c.name)
 def test_case(case: Case, tmp_path: Path, caplog: pytest.LogCaptureFixture):
     settings = _settings(tmp_path)
