@@ -237,7 +237,10 @@ neighbour_benchmarks as (
         neighbours.la_code as neighbour_list_la_code,
         indicator_values.year,
         indicator_values.indicator_code,
-        avg(indicator_values.value) / any_value(indicator_values.monthly_divisor) as figure,
+        -- an exact decimal sum (published figures have at most 4 decimals), so the mean does not depend
+        -- on the order DuckDB's threads add the neighbours up
+        avg(cast(indicator_values.value as decimal(18, 4)))
+        / any_value(indicator_values.monthly_divisor) as figure,
         count(indicator_values.value) as neighbours_used
     from neighbours
     inner join vintage_years
