@@ -8,6 +8,7 @@ Every step that opens the warehouse is in the ``duckdb_writer`` pool (limit 1: o
 from dagster import AssetSelection, Definitions, RetryPolicy, define_asset_job, in_process_executor
 
 from data_quality.tables import grains_from_manifest
+from ingest.settings import restrict_umask
 from orchestration.assets import raw_extracts
 from orchestration.checks import build_gate_checks, gated_models_from_manifest
 from orchestration.dbt import CscDbtTranslator, dbt_cli_resource, dbt_project, warehouse_models
@@ -15,6 +16,10 @@ from orchestration.partitions import reporting_months
 from orchestration.publication import build_publication_asset, scorecard_reports
 from orchestration.schedules import build_nightly_schedule
 from orchestration.sensors import build_new_extract_sensor, run_failure_alert
+
+# Whoever loads this code location (`dagster dev`, the daemon, `dagster job execute`), everything the
+# pipeline writes is owner-only: children's data.
+restrict_umask()
 
 # The marts and facts the gate validates, from the dbt manifest (models in schema `marts`).
 gated_models = gated_models_from_manifest(dbt_project.manifest_path, CscDbtTranslator())
