@@ -233,7 +233,9 @@ def report(res: dict) -> str:
         for hwm_mb, command in run["processes"]:
             lines.append(f"      process peak (VmHWM) {hwm_mb:,} MB: {command}")
     full = res.get("full")
-    if full and base["seconds"]:
+    if full and full["timed_out"]:
+        lines.append("  ratio end to end / baseline: not measured (the pipeline was stopped before the end)")
+    elif full and base["seconds"]:
         ratio = full["seconds"] / base["seconds"]
         steps_only = sum(s["seconds"] for s in full["steps"].values())
         lines.append(
