@@ -321,6 +321,21 @@ def _corrections(rec: CouncilRecords) -> None:
     def pid(name: str, row: int) -> str:
         return str(rec.people["child_id"][rec.tables[name]["child"].to_numpy()[row]])
 
+    def entered_in_error(name: str, raw_table: str, date_col: str, row: int, new_d, k: int) -> pd.DataFrame:
+        """A duplicate of ``row`` dated ``new_d``: in drop k, gone from drop k+1 (whose window covers it)."""
+        table = rec.tables[name]
+        dup = table.iloc[[row]].copy()
+        new_d = int(new_d)
+        dup[date_col] = new_d
+        dup["_entered"] = new_d
+        dup["_deleted"] = specs[k + 1]["ed_d"]
+        rec.tables[name] = table = pd.concat([table, dup], ignore_index=True)
+        folders = specs[k]["folder"], specs[k + 1]["folder"]
+        rec.corrections.append(
+            Correction("deleted", raw_table, pid(name, len(table) - 1), to_date(new_d), *folders)
+        )
+        return table
+
     # 1. CP plan end date restated: wrong in the original monthly drop, corrected in its re-run
     i = next((k for k, s in enumerate(specs) if s.get("rerun_of")), None)
     i = (i - 1) if i is not None else pairs[0]
@@ -396,22 +411,8 @@ def _corrections(rec: CouncilRecords) -> None:
     d = con["contact_date"].to_numpy()
     row = pick((d >= lo) & (d <= hi - 3) & con["contact_only"].to_numpy())
     if row is not None:
-        dup = con.iloc[[row]].copy()
-        new_d = int(d[row] + 1 + rng.integers(0, 2))
-        dup["contact_date"] = new_d
-        dup["_entered"] = new_d
-        dup["_deleted"] = specs[k + 1]["ed_d"]
-        rec.tables["contacts"] = con = pd.concat([con, dup], ignore_index=True)
-        rec.corrections.append(
-            Correction(
-                "deleted",
-                "annex_a_contacts",
-                pid("contacts", len(con) - 1),
-                to_date(new_d),
-                specs[k]["folder"],
-                specs[k + 1]["folder"],
-            )
-        )
+        new_d = d[row] + 1 + rng.integers(0, 2)
+        con = entered_in_error("contacts", "annex_a_contacts", "contact_date", row, new_d, k)
     # 5. an assessment entered in error (a duplicate a day later), removed by the next drop
     k = pairs[min(3, len(pairs) - 1)]
     lo, hi = overlap(k, k + 1)
@@ -419,22 +420,8 @@ def _corrections(rec: CouncilRecords) -> None:
     d = ass["assessment_start_date"].to_numpy()
     row = pick((d >= lo) & (d <= hi - 3) & (ass["_entered"].to_numpy() == d))
     if row is not None:
-        dup = ass.iloc[[row]].copy()
-        new_d = int(d[row] + 1)
-        dup["assessment_start_date"] = new_d
-        dup["_entered"] = new_d
-        dup["_deleted"] = specs[k + 1]["ed_d"]
-        rec.tables["assessments"] = ass = pd.concat([ass, dup], ignore_index=True)
-        rec.corrections.append(
-            Correction(
-                "deleted",
-                "annex_a_assessments",
-                pid("assessments", len(ass) - 1),
-                to_date(new_d),
-                specs[k]["folder"],
-                specs[k + 1]["folder"],
-            )
-        )
+        table = ("assessments", "annex_a_assessments", "assessment_start_date")
+        ass = entered_in_error(*table, row, d[row] + 1, k)
     # 6. late-entered: an assessment of drop k's last month that first shows in drop k+1
     k = pairs[min(2, len(pairs) - 1)]
     lo, hi = overlap(k, k + 1)
