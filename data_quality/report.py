@@ -57,10 +57,13 @@ def _validation_html(validation: TableValidation) -> str:
     return (
         f"<h2>{_status(validation.success)} {html.escape(validation.table + validation.scope)}</h2>"
         f"<p>{validation.rows} rows; grain ({html.escape(', '.join(validation.grain))}) from "
-        f"{html.escape(validation.grain_source)}; {validation.seconds:.2f} s</p>"
+        f"{html.escape(validation.grain_source)}; checked by: {html.escape(validation.method)}; "
+        f"{validation.seconds:.2f} s</p>"
         "<table><tr><th></th><th>expectation</th><th>GX type</th><th>unexpected rows</th>"
         "<th>rows checked</th>"
-        "<th>examples (aggregate tables only)</th></tr>" + "".join(rows) + "</table>"
+        "<th>examples (aggregate tables: rows; child-level tables: council counts only)</th></tr>"
+        + "".join(rows)
+        + "</table>"
     )
 
 

@@ -74,11 +74,12 @@ class Marts:
 
     def __init__(self, warehouse: Path):
         self.monthly = monthly_frame()
+        self.facts = None  # write_marts' default fct_cp_plans
         holder = self
 
         @multi_asset(specs=[AssetSpec(k) for k in GATED], pool="duckdb_writer", name="fixture_marts")
         def fixture_marts():
-            write_marts(warehouse, holder.monthly)
+            write_marts(warehouse, holder.monthly, facts=holder.facts)
             for key in GATED:
                 yield MaterializeResult(asset_key=key)
 
@@ -125,6 +126,43 @@ def test_a_percentage_of_140_blocks_publication(env):
     report = env / "runs" / bad.run_id / "data_quality"
     assert "percentages are between 0 and 100" in (report / "scorecard_monthly.html").read_text()
     assert "FAIL" in (report / "index.html").read_text()
+
+
+def test_a_fact_with_duplicate_grain_or_end_before_start_blocks_publication(env):
+    """Facts are checked by DuckDB summaries, not row by row in GX: a fct_ violation still blocks."""
+    import pandas as pd
+
+    instance = DagsterInstance.ephemeral()
+    marts, assets = graph(env / "warehouse.duckdb")
+    assert run(assets, instance).success
+    published = env / "published"
+    before = digests(published)
+
+    marts.facts = {
+        "fct_cp_plans": pd.DataFrame(
+            {
+                "la_code": ["E06000999"] * 3,
+                "child_key": ["p" * 32, "p" * 32, "q" * 32],
+                "cp_plan_start_date": [dt.date(2024, 1, 5), dt.date(2024, 1, 5), dt.date(2024, 3, 9)],
+                "cp_plan_end_date": [dt.date(2024, 6, 1), None, dt.date(2024, 3, 8)],
+            }
+        )
+    }
+    bad = run(assets, instance)
+    assert not bad.success
+    assert published_keys(bad) == set()
+    assert digests(published) == before  # byte-identical: nothing published
+    evaluations = {e.asset_key: e for e in bad.get_asset_check_evaluations()}
+    assert evaluations[AssetKey(["marts", "fct_cp_plans"])].passed is False
+    assert evaluations[AssetKey(["marts", "scorecard_monthly"])].passed is True
+    failed = evaluations[AssetKey(["marts", "fct_cp_plans"])].metadata["failed"].value
+    assert (
+        "(2 rows)" in failed[0] and "cp_plan_end_date is not before cp_plan_start_date (1 rows)" in failed[0]
+    )
+    report = env / "runs" / bad.run_id / "data_quality"
+    text = (report / "fct_cp_plans.html").read_text() + (report / "fct_cp_plans.json").read_text()
+    assert "exactly one row per (la_code, child_key, cp_plan_start_date)" in text
+    assert "p" * 32 not in text and "q" * 32 not in text and "2024-03-08" not in text
 
 
 def test_publication_refuses_without_a_passing_gate(env):

@@ -272,6 +272,49 @@ def test_fact_rules_and_no_child_values_in_the_report(tmp_path):
     assert json.loads(path.with_suffix(".json").read_text())["success"] is False
 
 
+def test_fact_checks_are_counted_per_council_in_sql_and_only_counts_are_shown(tmp_path):
+    """Facts are summarised by DuckDB (per council) and GX validates the summary: each rule still fails."""
+    keys = ["f" * 32, "f" * 32, "g" * 32, "h" * 32, None, "k" * 32]
+    fact = pd.DataFrame(
+        {
+            "la_code": [LA, LA, LA, LA2, LA2, LA2],
+            "child_key": keys,
+            "cp_plan_start_date": [dt.date(2024, 5, 1)] * 6,
+            "cp_plan_end_date": [None, None, dt.date(2024, 6, 1), dt.date(2024, 4, 30), None, None],
+        }
+    )
+    dim_indicator = catalogue().rename(columns={"code": "indicator_code"})
+    warehouse = write_marts(tmp_path / "w.duckdb", facts={"fct_cp_plans": fact})
+    with duckdb.connect(str(warehouse)) as con:
+        con.register("frame", pd.concat([dim_indicator, dim_indicator.head(1)]))
+        con.execute("create or replace table marts.dim_indicator as select * from frame")
+    results = run_gate(warehouse, tables=["fct_cp_plans", "dim_indicator", "dim_child"])
+    (validation,) = results["fct_cp_plans"]
+    assert validation.rows == 6 and "DuckDB" in validation.method
+    outcomes = {o.description: o for o in validation.outcomes}
+    assert {d for d, o in outcomes.items() if not o.success} == {
+        "exactly one row per (la_code, child_key, cp_plan_start_date) [default]",
+        "key column child_key is never NULL",
+        "cp_plan_end_date is not before cp_plan_start_date",
+    }
+    duplicate = outcomes["exactly one row per (la_code, child_key, cp_plan_start_date) [default]"]
+    assert duplicate.unexpected_count == 2 and duplicate.element_count == 6
+    assert duplicate.samples == [{"la_code": LA, "rows": 2}]
+    assert outcomes["key column child_key is never NULL"].samples == [{"la_code": LA2, "rows": 1}]
+    assert outcomes["cp_plan_end_date is not before cp_plan_start_date"].samples == [
+        {"la_code": LA2, "rows": 1}
+    ]
+    assert outcomes["key column la_code is never NULL"].success
+    # A dimension without child-level values shows the duplicated key itself.
+    assert failed(results, "dim_indicator") == ["exactly one row per (indicator_code) [default]"]
+    (dim,) = results["dim_indicator"]
+    assert dim.outcomes[0].samples == [{"indicator_code": dim_indicator["indicator_code"][0], "rows": 2}]
+    assert all(v.success for v in results["dim_child"])
+    path = write_table_report(run_report_dir(tmp_path, "run-2"), "fct_cp_plans", results["fct_cp_plans"])
+    text = path.read_text() + path.with_suffix(".json").read_text()
+    assert "f" * 32 not in text and "2024-04-30" not in text and LA2 in text
+
+
 def test_missing_table_fails(clean_warehouse):
     results = run_gate(clean_warehouse, tables=["fct_not_built"])
     assert failed(results, "fct_not_built") == ["table marts.fct_not_built exists"]
