@@ -36,8 +36,9 @@ def make_private(path: Path) -> None:
         os.chmod(path, 0o600)
 
 
-def archive_file(source: Path, archive_dir: Path, sha256: str) -> Path:
-    """Copy ``source`` (whose sha256 is given) into the archive; returns the archived path."""
+def archive_file(source: Path, archive_dir: Path, sha256: str, data: bytes | None = None) -> Path:
+    """Copy ``source`` (whose sha256 is given; ``data``: its bytes, when already read) into the archive;
+    returns the archived path."""
     target_dir = ensure_private_dir(archive_dir / sha256[:2])
     os.chmod(archive_dir, 0o700)
     os.chmod(target_dir, 0o700)
@@ -47,8 +48,12 @@ def archive_file(source: Path, archive_dir: Path, sha256: str) -> Path:
     fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".incoming-")
     try:
         os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            shutil.copyfileobj(src, out, 1 << 20)
+        with os.fdopen(fd, "wb") as out:
+            if data is not None:
+                out.write(data)
+            else:
+                with source.open("rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

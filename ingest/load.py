@@ -1,18 +1,21 @@
-"""Load extracts into the warehouse: one DuckDB transaction per extract (contract §1, §7).
+"""Load extracts into the warehouse, in batches (contract §1, §7).
 
-``ingest_landing(settings)`` walks the landing folder and returns an :class:`IngestReport`;
-``ingest_extract(con, folder, settings)`` handles one extract folder:
+``ingest_landing(settings)`` walks the landing folder and returns an :class:`IngestReport`. For each extract
+folder, in (council, folder) order:
 
 1. read manifest.json (its sha256 gives ``extract_id`` = first 16 hex); an extract_id already in
    ``raw.extracts`` is skipped ("already ingested"); a folder rejected before with the same manifest is
    skipped ("rejected before, manifest unchanged");
-2. hash every file once and archive it as received (content-addressed), before anything is loaded;
-3. validate the manifest, verify the files against it, read and normalise every table;
-4. in one transaction write the data tables, ``raw.extracts``, ``raw.extract_tables``, ``raw.quarantine``.
+2. read every file once: hash it and archive it as received (content-addressed), before anything is checked;
+3. validate the manifest and verify the files against it (a problem here is recorded at once).
 
-Any problem that refuses the extract writes one ``raw.rejected_extracts`` row (message naming file, row,
-column) and nothing else. Commentary files (``<landing>/<la>/commentary/<YYYY-MM>.csv``) replace their
-council-month in ``raw.commentary``.
+Extracts that pass wait in a batch (about ``BATCH_BYTES`` of files). A batch is staged as text in DuckDB
+(``ingest.staging``), normalised in SQL (``ingest.transform``) and written in ONE transaction: the data tables,
+``raw.quarantine``, ``raw.extract_tables``, ``raw.extracts``, and a ``raw.rejected_extracts`` row for each
+extract refused by a file or a value (message naming file, row, column). An extract is therefore loaded whole
+or not at all; a run killed mid-batch leaves no trace of the batch, and the next run loads it again.
+Commentary files (``<landing>/<la>/commentary/<YYYY-MM>.csv``) replace their council-month in
+``raw.commentary``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import itertools
 import logging
 import re
 import time
@@ -35,8 +39,8 @@ from ingest.manifest import (
     COMMENTARY_DIR,
     MANIFEST_NAME,
     SEEDS_DIR,
-    ExtractFolder,
     ExtractRejected,
+    Manifest,
     discover_extracts,
     known_councils,
     list_files,
@@ -44,8 +48,7 @@ from ingest.manifest import (
     sha256_file,
     verify_files,
 )
-from ingest.normalise import ExtractContext, PreparedTable, prepare_table
-from ingest.readers import FileRejected, SourceFrame, csv_body, decode_bytes, read_csv, read_xlsx
+from ingest.readers import FileRejected, SourceFrame, csv_body, decode_bytes, read_xlsx
 from ingest.schema import (
     ANNEX_A_WORKBOOK,
     META_TABLES,
@@ -55,6 +58,8 @@ from ingest.schema import (
     table_for_csv_path,
 )
 from ingest.settings import Settings
+from ingest.staging import StagedFile, create_stage_tables, stage_files, stage_frame
+from ingest.transform import drop_batch_tables, normalise_batch, write_batch
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +68,6 @@ __all__ = [
     "ExtractResult",
     "IngestReport",
     "ingest_commentary_file",
-    "ingest_extract",
     "ingest_landing",
     "open_warehouse",
 ]
@@ -196,26 +200,103 @@ def _record_rejection(con, la_code: str, folder: str, manifest_sha: str | None, 
 
 
 # ---------------------------------------------------------------------------------------------- extracts
-def _read_tables(files: dict[str, Path]) -> list[SourceFrame]:
-    frames: list[SourceFrame] = []
-    annex_csv = [rel for rel in files if rel.startswith("annex_a/")]
-    if ANNEX_A_WORKBOOK in files and annex_csv:
-        raise ExtractRejected(
-            f"{ANNEX_A_WORKBOOK} and {annex_csv[0]}: Annex A sent both as a workbook and as CSV files; "
-            "send one form"
-        )
-    for rel in sorted(files):
-        if rel == ANNEX_A_WORKBOOK:
-            sheets = read_xlsx(files[rel], rel)
-            if not sheets:
-                raise ExtractRejected(f"{rel}: no sheet named 'List 1' .. 'List 10'")
-            frames.extend(sheets[n] for n in sorted(sheets))
-            continue
-        table = table_for_csv_path(rel)
-        if table is None:
-            raise ExtractRejected(f"{rel}: not a file of the extract contract (unknown file name)")
-        frames.append(read_csv(files[rel], table, rel))
-    return frames
+#: Extracts are staged and written in batches of about this many bytes of files (the batch's files are held in
+#: memory between hashing and staging); a batch is one transaction.
+BATCH_BYTES = 512 * 2**20
+
+
+@dataclass
+class _Pending:
+    """An extract whose manifest and files passed their checks, waiting for its batch."""
+
+    result: ExtractResult
+    manifest: Manifest
+    files: list[StagedFile]
+    sheets: list[tuple[StagedFile, SourceFrame]]
+
+    @property
+    def sheet_files(self) -> list[StagedFile]:
+        return [staged for staged, _ in self.sheets]
+
+    @property
+    def size(self) -> int:
+        return sum(len(f.data or b"") for f in self.files) + sum(len(frame) * 100 for _, frame in self.sheets)
+
+
+def _prepare_extract(con, folder: Path, settings: Settings, extract_no: int, file_ids, batch_ids: set[str]):
+    """Checks up to the files' hashes; returns a :class:`_Pending` or a finished :class:`ExtractResult`."""
+    la_code = folder.parent.name
+    rel = _relative(folder, settings.landing_dir)
+    result = ExtractResult(rel, la_code, "rejected")
+    try:
+        raw_manifest = (folder / MANIFEST_NAME).read_bytes()
+    except OSError as exc:
+        result.message = f"{MANIFEST_NAME}: cannot be read ({type(exc).__name__})"
+        _record_rejection(con, la_code, rel, None, result.message)
+        log.warning("rejected %s: %s", rel, result.message)
+        return result
+    manifest_sha = hashlib.sha256(raw_manifest).hexdigest()
+    result.extract_id = manifest_sha[:16]
+    if (
+        result.extract_id in batch_ids
+        or con.execute(
+            f"SELECT 1 FROM {RAW_SCHEMA}.extracts WHERE extract_id = ?", [result.extract_id]
+        ).fetchall()
+    ):
+        result.status, result.message = "skipped", "already ingested"
+        log.info("skipped %s: already ingested (extract %s)", rel, result.extract_id)
+        return result
+    if con.execute(
+        f"SELECT 1 FROM {RAW_SCHEMA}.rejected_extracts WHERE folder = ? AND manifest_sha256 = ?",
+        [rel, manifest_sha],
+    ).fetchall():
+        result.status, result.message = "skipped", "rejected before, manifest unchanged"
+        log.info("skipped %s: rejected before and its manifest is unchanged", rel)
+        return result
+    try:
+        # archive every file as received (before any check can refuse it: nothing received is lost)
+        archive_file(folder / MANIFEST_NAME, settings.archive_dir, manifest_sha, raw_manifest)
+        contents: dict[str, bytes] = {}
+        hashes: dict[str, str] = {}
+        for name in list_files(folder):
+            if (folder / name).is_symlink():
+                hashes[name] = ""
+                continue
+            data = (folder / name).read_bytes()
+            hashes[name] = hashlib.sha256(data).hexdigest()
+            archive_file(folder / name, settings.archive_dir, hashes[name], data)
+            contents[name] = data
+        manifest = parse_manifest(raw_manifest, la_code, known_councils())
+        files = verify_files(folder, manifest, hashes)
+        pending = _Pending(result, manifest, [], [])
+        annex_csv = [name for name in files if name.startswith("annex_a/")]
+        if ANNEX_A_WORKBOOK in files and annex_csv:
+            raise ExtractRejected(
+                f"{ANNEX_A_WORKBOOK} and {annex_csv[0]}: Annex A sent both as a workbook and as CSV files; "
+                "send one form"
+            )
+        for name in sorted(files):
+            if name == ANNEX_A_WORKBOOK:
+                sheets = read_xlsx(files[name], name)
+                if not sheets:
+                    raise ExtractRejected(f"{name}: no sheet named 'List 1' .. 'List 10'")
+                for number in sorted(sheets):
+                    frame = sheets[number]
+                    staged = StagedFile(next(file_ids), extract_no, frame.table, frame.source_file)
+                    pending.sheets.append((staged, frame))
+                continue
+            table = table_for_csv_path(name)
+            if table is None:
+                raise ExtractRejected(f"{name}: not a file of the extract contract (unknown file name)")
+            pending.files.append(
+                StagedFile(next(file_ids), extract_no, table, name, files[name], contents[name])
+            )
+    except (ExtractRejected, FileRejected) as exc:
+        result.message = str(exc)
+        _record_rejection(con, la_code, rel, manifest_sha, result.message)
+        log.warning("rejected %s: %s", rel, result.message)
+        return result
+    return pending
 
 
 def _insert_frame(con, table: str, frame: pd.DataFrame, columns: tuple[tuple[str, str], ...]) -> None:
@@ -230,110 +311,79 @@ def _insert_frame(con, table: str, frame: pd.DataFrame, columns: tuple[tuple[str
         con.unregister("_ingest_frame")
 
 
-def _write_extract(con, folder_rel: str, manifest, prepared: list[PreparedTable]) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for p in prepared:
-            _insert_frame(con, p.table, p.rows, RAW_TABLES[p.table].all_columns)
-        con.execute(
-            f"INSERT INTO {RAW_SCHEMA}.extracts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                manifest.extract_id,
-                manifest.la_code,
-                manifest.period_end,
-                manifest.extract_date,
-                manifest.window_start,
-                manifest.source_system,
-                folder_rel,
-                manifest.sha256,
-                dt.datetime.now(),
-            ],
-        )
-        tables = pd.DataFrame(
-            {
-                "extract_id": [manifest.extract_id] * len(prepared),
-                "table_name": [p.table for p in prepared],
-                "source_file": [p.source_file for p in prepared],
-                "rows_loaded": [len(p.rows) for p in prepared],
-                "rows_quarantined": [p.rows_quarantined for p in prepared],
-            }
-        )
-        _insert_frame(con, "extract_tables", tables, META_TABLES["extract_tables"].columns)
-        quarantine = [p.quarantine for p in prepared if len(p.quarantine)]
-        if quarantine:
-            q = pd.concat(quarantine, ignore_index=True)
-            q.insert(0, "extract_id", manifest.extract_id)
-            q.insert(0, "la_code", manifest.la_code)
-            _insert_frame(con, "quarantine", q, META_TABLES["quarantine"].columns)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-
-
-def ingest_extract(con, folder: Path | ExtractFolder, settings: Settings) -> ExtractResult:
-    """Ingest one extract folder (see the module notes). Never raises for bad input: it is reported."""
-    path = folder.path if isinstance(folder, ExtractFolder) else Path(folder)
-    create_raw_schema(con)  # idempotent: callers may hand in a fresh connection
-    la_code = path.parent.name
-    rel = _relative(path, settings.landing_dir)
-    result = ExtractResult(rel, la_code, "rejected")
-    try:
-        raw_manifest = (path / MANIFEST_NAME).read_bytes()
-    except OSError as exc:
-        result.message = f"{MANIFEST_NAME}: cannot be read ({type(exc).__name__})"
-        _record_rejection(con, la_code, rel, None, result.message)
-        log.warning("rejected %s: %s", rel, result.message)
-        return result
-    manifest_sha = hashlib.sha256(raw_manifest).hexdigest()
-    result.extract_id = manifest_sha[:16]
-    if con.execute(
-        f"SELECT 1 FROM {RAW_SCHEMA}.extracts WHERE extract_id = ?", [result.extract_id]
-    ).fetchall():
-        result.status, result.message = "skipped", "already ingested"
-        log.info("skipped %s: already ingested (extract %s)", rel, result.extract_id)
-        return result
-    if con.execute(
-        f"SELECT 1 FROM {RAW_SCHEMA}.rejected_extracts WHERE folder = ? AND manifest_sha256 = ?",
-        [rel, manifest_sha],
-    ).fetchall():
-        result.status, result.message = "skipped", "rejected before, manifest unchanged"
-        log.info("skipped %s: rejected before and its manifest is unchanged", rel)
-        return result
-
-    try:
-        # archive every file as received (before any check can refuse it: nothing received is lost)
-        hashes = {
-            name: sha256_file(path / name) for name in list_files(path) if not (path / name).is_symlink()
-        }
-        archive_file(path / MANIFEST_NAME, settings.archive_dir, manifest_sha)
-        for name, sha in hashes.items():
-            archive_file(path / name, settings.archive_dir, sha)
-        manifest = parse_manifest(raw_manifest, la_code, known_councils())
-        files = verify_files(path, manifest, {**hashes, **_symlinks(path)})
-        ctx = ExtractContext(manifest.la_code, manifest.extract_id, manifest.extract_date, settings.key_bytes)
-        prepared = [prepare_table(frame, ctx) for frame in _read_tables(files)]
-    except (ExtractRejected, FileRejected) as exc:
-        result.message = str(exc)
-        _record_rejection(con, la_code, rel, manifest_sha, result.message)
-        log.warning("rejected %s: %s", rel, result.message)
-        return result
-
-    _write_extract(con, rel, manifest, prepared)
-    result.status = "loaded"
-    result.message = f"{len(prepared)} table(s)"
-    result.rows = {p.table: len(p.rows) for p in prepared}
-    result.quarantined = {p.table: p.rows_quarantined for p in prepared}
-    result.values_nulled = sum(int((p.quarantine["action"] == "value_nulled").sum()) for p in prepared)
-    log.info(
-        "loaded %s (extract %s): %d tables, %d rows, %d rows quarantined",
-        rel,
-        manifest.extract_id,
-        len(prepared),
-        sum(result.rows.values()),
-        sum(result.quarantined.values()),
+def _write_batch(con, batch: dict[int, _Pending], settings: Settings) -> None:
+    """Stage, normalise and write a batch of extracts: one transaction; a refused extract writes only its
+    ``raw.rejected_extracts`` row."""
+    tables = list(RAW_TABLES.values())
+    create_stage_tables(con, tables)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE stage_extracts "
+        "(extract_no INTEGER, la_code VARCHAR, extract_id VARCHAR, extract_date DATE)"
     )
-    return result
+    con.executemany(
+        "INSERT INTO stage_extracts VALUES (?, ?, ?, ?)",
+        [[no, p.manifest.la_code, p.manifest.extract_id, p.manifest.extract_date] for no, p in batch.items()],
+    )
+    try:
+        rejected = stage_files(con, [f for p in batch.values() for f in p.files])
+        for p in batch.values():
+            for staged, frame in p.sheets:
+                stage_frame(con, staged, frame)
+        normalise_batch(con, tables, settings.key_bytes, rejected)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            counts = write_batch(con, tables)
+            extract_tables = con.execute(
+                "SELECT f.extract_no, e.extract_id, f.table_name, f.source_file, f.file_id "
+                "FROM stage_files AS f JOIN stage_extracts AS e USING (extract_no) ORDER BY f.file_id"
+            ).fetchall()
+            rows = []
+            for extract_no, extract_id, table_name, source_file, file_id in extract_tables:
+                if extract_no not in rejected:
+                    loaded, quarantined = counts.files.get(file_id, (0, 0))
+                    rows.append((extract_id, table_name, source_file, loaded, quarantined))
+            _insert_frame(
+                con,
+                "extract_tables",
+                pd.DataFrame(rows, columns=[c for c, _ in META_TABLES["extract_tables"].columns]),
+                META_TABLES["extract_tables"].columns,
+            )
+            now = dt.datetime.now()
+            for no, p in batch.items():
+                m, result = p.manifest, p.result
+                if no in rejected:
+                    _record_rejection(con, m.la_code, result.folder, m.sha256, rejected[no])
+                    continue
+                con.execute(
+                    f"INSERT INTO {RAW_SCHEMA}.extracts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [m.extract_id, m.la_code, m.period_end, m.extract_date, m.window_start, m.source_system,
+                     result.folder, m.sha256, now],
+                )  # fmt: skip
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        drop_batch_tables(con)
+    for no, p in batch.items():
+        result = p.result
+        if no in rejected:
+            result.message = rejected[no]
+            log.warning("rejected %s: %s", result.folder, result.message)
+            continue
+        result.status = "loaded"
+        names = sorted({f.table.name for f in p.files} | {s.table.name for s in p.sheet_files})
+        result.message = f"{len(names)} table(s)"
+        result.rows = {t: counts.rows.get(no, {}).get(t, 0) for t in names}
+        result.quarantined = {t: counts.quarantined.get(no, {}).get(t, 0) for t in names}
+        result.values_nulled = counts.values_nulled.get(no, 0)
+        log.info(
+            "loaded %s (extract %s): %d rows, %d rows quarantined",
+            result.folder,
+            result.extract_id,
+            sum(result.rows.values()),
+            sum(result.quarantined.values()),
+        )
 
 
 def _symlinks(folder: Path) -> dict[str, str]:
@@ -465,6 +515,26 @@ def commentary_files(landing: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------------------------------------- landing
+def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
+    file_ids = itertools.count(1)
+    batch: dict[int, _Pending] = {}
+    size = 0
+    for extract_no, folder in enumerate(discover_extracts(settings.landing_dir)):
+        ids = {p.manifest.extract_id for p in batch.values()}
+        outcome = _prepare_extract(con, folder.path, settings, extract_no, file_ids, ids)
+        if isinstance(outcome, ExtractResult):
+            report.extracts.append(outcome)
+            continue
+        report.extracts.append(outcome.result)
+        batch[extract_no] = outcome
+        size += outcome.size
+        if size >= BATCH_BYTES:
+            _write_batch(con, batch, settings)
+            batch, size = {}, 0
+    if batch:
+        _write_batch(con, batch, settings)
+
+
 def ingest_landing(settings: Settings) -> IngestReport:
     """Ingest every extract folder and commentary file of the landing folder."""
     started = time.perf_counter()
@@ -472,8 +542,7 @@ def ingest_landing(settings: Settings) -> IngestReport:
     ensure_private_dir(settings.archive_dir)
     con = open_warehouse(settings.warehouse_path)
     try:
-        for folder in discover_extracts(settings.landing_dir):
-            report.extracts.append(ingest_extract(con, folder, settings))
+        _ingest_extracts(con, settings, report)
         files = commentary_files(settings.landing_dir)
         if files:
             codes = indicator_codes()

@@ -1,7 +1,9 @@
-"""Normalise source values (codes, dates, IDs) and apply the row-level rules of contract §7.
+"""Normalise source values (codes, dates, IDs): the value rules of contract §7, in one place.
 
-Every converter works on the distinct values of a column (``pd.factorize``) and maps the result back, so the
-Python-level work is proportional to the number of distinct values, not rows.
+``ingest.transform`` calls these on the *distinct* texts of each column of a batch and joins the results back
+to the rows in DuckDB; each converter also works on any Series (``pd.factorize``), so the Python-level work is
+proportional to the number of distinct values, not rows. The row rules (quarantine, duplicates) are in
+``ingest.transform``.
 
 Decisions (see the module functions):
 
@@ -34,24 +36,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ingest.pseudonymise import age_in_years, birth_month, pseudonymise
-from ingest.readers import FileRejected, SourceFrame
-from ingest.schema import CodeSet, Kind, RawTable
+from ingest.schema import CodeSet
 
 __all__ = [
-    "ExtractContext",
-    "PreparedTable",
     "code_of",
+    "is_number",
     "normalise_codes",
     "normalise_ids",
+    "normalise_text",
     "parse_dates",
     "parse_integers",
-    "prepare_table",
+    "us_style_dates",
 ]
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
@@ -311,199 +310,14 @@ def parse_integers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(out, index=values.index).astype("Int64"), bad
 
 
-# ---------------------------------------------------------------------------------------------- table
-@dataclass(frozen=True)
-class ExtractContext:
-    la_code: str
-    extract_id: str
-    extract_date: dt.date
-    key: bytes = field(repr=False)
-    # normalised ID -> pseudonym, shared by the tables of one extract (never persisted, never logged)
-    key_cache: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-
-
-@dataclass
-class PreparedTable:
-    table: str
-    source_file: str
-    rows: pd.DataFrame  # raw columns (provenance first), quarantined rows removed
-    quarantine: pd.DataFrame  # raw.quarantine columns except la_code / extract_id
-    rows_quarantined: int
-
-
-_Q_COLUMNS = ["table_name", "source_file", "source_line", "column_name", "reason", "action", "child_key"]
-
-
-_NUMBER_HINT = " (a number, e.g. an Excel serial date: dates must be DD/MM/YYYY text or date cells)"
+# ---------------------------------------------------------------------------------------------- hints
 _NUMERIC = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 
 
-def _is_number(value: object) -> bool:
+def is_number(value: object) -> bool:
+    """A bare number where a date was expected (an Excel serial date, or a number cell)."""
     if isinstance(value, bool):
         return False
     if isinstance(value, int | float | np.integer | np.floating):
         return True
     return isinstance(value, str) and bool(_NUMERIC.match(value))
-
-
-def _first_line(lines: np.ndarray, mask: np.ndarray) -> int:
-    return int(lines[np.flatnonzero(mask)[0]])
-
-
-def prepare_table(sf: SourceFrame, ctx: ExtractContext) -> PreparedTable:
-    """Normalise one source frame into raw rows plus quarantine entries.
-
-    Raises :class:`FileRejected` for an unparseable value in a required column (naming file, line, column).
-    """
-    table: RawTable = sf.table
-    data = sf.data
-    lines = sf.lines
-    n = len(data)
-    values: dict[str, pd.Series] = {}
-    nulled: list[tuple[np.ndarray, str, str]] = []  # (mask, column, reason) -> value_nulled
-    row_bad: list[tuple[np.ndarray, str | None, str]] = []  # (mask, column, reason) -> row_quarantined
-
-    for col in table.source:
-        series = data[col.field] if col.field in data.columns else pd.Series([None] * n, dtype=object)
-        series = series.reset_index(drop=True)
-        header = col.headers[0]
-        if col.kind in (Kind.CHILD_ID, Kind.HOUSEHOLD_ID):
-            values[col.field] = normalise_ids(series)
-            continue
-        if col.kind is Kind.TEXT:
-            values[col.field] = normalise_text(series)
-            continue
-        if col.kind in (Kind.DATE, Kind.DOB, Kind.TIMESTAMP):
-            us = us_style_dates(series)
-            if us.any():
-                raise FileRejected(
-                    f"{sf.source_file}: row {_first_line(lines, us)}: column '{header}': a date with a month "
-                    f"above 12: the column looks US-style (MM/DD/YYYY), the contract requires DD/MM/YYYY "
-                    f"({int(us.sum())} row(s) in this column; refused rather than guessing every ambiguous "
-                    "date)"
-                )
-            parsed, bad = parse_dates(series, with_time=col.kind is Kind.TIMESTAMP)
-            what = "date and time" if col.kind is Kind.TIMESTAMP else "date"
-        elif col.kind is Kind.INTEGER:
-            parsed, bad = parse_integers(series)
-            what = "whole number"
-        else:  # CODE, YESNO
-            parsed, bad = normalise_codes(series, col.codes)
-            values[col.field] = parsed
-            if bad.any():
-                reason = f"value of '{header}' outside its code set"
-                (row_bad if col.required else nulled).append((bad, col.field, reason))
-            continue
-        values[col.field] = parsed
-        if bad.any():
-            if col.required:
-                first = int(np.flatnonzero(bad)[0])
-                hint = _NUMBER_HINT if what != "whole number" and _is_number(series.iloc[first]) else ""
-                raise FileRejected(
-                    f"{sf.source_file}: row {int(lines[first])}: column '{header}': unparseable {what}{hint}"
-                    f" ({int(bad.sum())} row(s) in this column)"
-                )
-            nulled.append((bad, col.field, f"unparseable {what} in '{header}'"))
-
-    id_field = table.source[0].field
-    ids = values[id_field]
-    child_key = pseudonymise(ids, ctx.key, ctx.la_code, ctx.key_cache)
-    key_name = "household_key" if table.source[0].kind is Kind.HOUSEHOLD_ID else "child_key"
-
-    raw = pd.DataFrame(index=pd.RangeIndex(n))
-    raw["la_code"] = ctx.la_code
-    raw["extract_id"] = ctx.extract_id
-    raw["source_file"] = sf.source_file
-    raw["source_line"] = lines.astype(np.int64)
-    for name, _type in table.columns:
-        if name == key_name:
-            raw[name] = child_key
-        elif name == "birth_month":
-            raw[name] = birth_month(values["date_of_birth"])
-        elif name == "age_at_referral":
-            raw[name] = age_in_years(values["date_of_birth"], values["referral_date"])
-        else:
-            raw[name] = values[name]
-
-    # row-level rules (contract §7)
-    extract_date = pd.Timestamp(ctx.extract_date)
-    day_after = extract_date + pd.Timedelta(days=1)
-    for name in table.not_blank:
-        blank = _expr(raw, name).isna().to_numpy()
-        if blank.any():
-            if name == key_name:
-                label = "child ID" if key_name == "child_key" else "household ID"
-            elif name.startswith("coalesce("):
-                label = "placing date (" + name[len("coalesce(") : -1].replace(", ", " or ") + ")"
-            else:
-                label = name
-            row_bad.append((blank, None if name.startswith("coalesce") else name, f"blank {label}"))
-    for start, end in table.end_after_start:
-        before = (raw[end] < raw[start]).fillna(False).to_numpy(dtype=bool)
-        if before.any():
-            row_bad.append((before, end, f"{end} before {start}"))
-    for name, typ in table.columns:
-        if typ in ("DATE", "TIMESTAMP") and name != "birth_month":
-            after = (raw[name] >= day_after).fillna(False).to_numpy(dtype=bool)
-            if after.any():
-                row_bad.append((after, name, f"{name} after extract_date"))
-
-    quarantined = np.zeros(n, dtype=bool)
-    for mask, _col, _reason in row_bad:
-        quarantined |= mask
-    # duplicate §5 key in one file: the first row stands, later rows are quarantined
-    keys = pd.DataFrame({f"k{i}": _expr(raw, k) for i, k in enumerate(table.key)})
-    dup = np.zeros(n, dtype=bool)
-    ok_idx = np.flatnonzero(~quarantined)
-    if len(ok_idx):
-        dup_ok = keys.iloc[ok_idx].duplicated(keep="first").to_numpy()
-        dup[ok_idx[dup_ok]] = True
-    if dup.any():
-        row_bad.append((dup, None, "duplicate key (" + ", ".join(table.key) + ") in this file"))
-        quarantined |= dup
-
-    q_frames = []
-    for mask, column, reason in row_bad:
-        q_frames.append(
-            _q(table.name, sf.source_file, lines, mask, column, reason, "row_quarantined", child_key)
-        )
-    for mask, column, reason in nulled:
-        keep = mask & ~quarantined
-        if keep.any():
-            q_frames.append(
-                _q(table.name, sf.source_file, lines, keep, column, reason, "value_nulled", child_key)
-            )
-            # the value is already None/NaT in raw (converters return missing for bad values)
-    if q_frames:
-        quarantine = pd.concat(q_frames, ignore_index=True).sort_values("source_line", kind="stable")
-        quarantine = quarantine.reset_index(drop=True)
-    else:
-        quarantine = pd.DataFrame(columns=_Q_COLUMNS)
-    rows = raw.loc[~quarantined].reset_index(drop=True)
-    return PreparedTable(table.name, sf.source_file, rows, quarantine, int(quarantined.sum()))
-
-
-def _expr(raw: pd.DataFrame, name: str) -> pd.Series:
-    """A raw column, or ``coalesce(a, b)`` of raw columns (the early-help placing date)."""
-    if name.startswith("coalesce("):
-        cols = [c.strip() for c in name[len("coalesce(") : -1].split(",")]
-        out = raw[cols[0]]
-        for c in cols[1:]:
-            out = out.fillna(raw[c])
-        return out
-    return raw[name]
-
-
-def _q(table, source_file, lines, mask, column, reason, action, child_key) -> pd.DataFrame:
-    idx = np.flatnonzero(mask)
-    return pd.DataFrame(
-        {
-            "table_name": table,
-            "source_file": source_file,
-            "source_line": lines[idx].astype(np.int64),
-            "column_name": column,
-            "reason": reason,
-            "action": action,
-            "child_key": child_key.to_numpy()[idx],
-        }
-    )

@@ -30,8 +30,10 @@ from ingest.schema import RawTable, normalise_header, table_for_list
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "HEADER_SEARCH_ROWS",
     "FileRejected",
     "SourceFrame",
+    "check_required_columns",
     "csv_body",
     "decode_bytes",
     "locate_header",
@@ -107,6 +109,15 @@ def locate_header(rows: list[list[object]], table: RawTable, source_file: str) -
     )
 
 
+def check_required_columns(table: RawTable, present: set[str], header_line: int, source_file: str) -> None:
+    missing_required = [c for c in table.source if c.required and c.field not in present]
+    if missing_required:
+        names = ", ".join(f"'{c.headers[0]}'" for c in missing_required)
+        raise FileRejected(
+            f"{source_file}: row {header_line}: required column {names} missing (header row of {table.name})"
+        )
+
+
 def _frame_from_rows(
     body: pd.DataFrame,
     header_index: int,
@@ -117,12 +128,7 @@ def _frame_from_rows(
 ) -> SourceFrame:
     present = set(fields.values())
     header_line = int(line_of_row[header_index])
-    missing_required = [c for c in table.source if c.required and c.field not in present]
-    if missing_required:
-        names = ", ".join(f"'{c.headers[0]}'" for c in missing_required)
-        raise FileRejected(
-            f"{source_file}: row {header_line}: required column {names} missing (header row of {table.name})"
-        )
+    check_required_columns(table, present, header_line, source_file)
     data = body.iloc[header_index + 1 :, list(fields)]
     data.columns = [fields[pos] for pos in fields]
     lines = line_of_row[header_index + 1 :]
@@ -213,10 +219,10 @@ def csv_body(text: str, source_file: str) -> tuple[pd.DataFrame, np.ndarray]:
     return body, line_of_row
 
 
-def read_csv(path: Path, table: RawTable, source_file: str) -> SourceFrame:
-    """Read one contract CSV file (all columns as text)."""
+def read_csv(path: Path, table: RawTable, source_file: str, data: bytes | None = None) -> SourceFrame:
+    """Read one contract CSV file (all columns as text); ``data``: its bytes, when already read."""
     try:
-        text = decode_bytes(path.read_bytes())
+        text = decode_bytes(path.read_bytes() if data is None else data)
     except (OSError, UnicodeDecodeError) as exc:
         raise FileRejected(f"{source_file}: cannot be read ({type(exc).__name__})") from None
     if not text.strip():

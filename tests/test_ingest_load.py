@@ -473,22 +473,28 @@ def test_failure_while_writing_leaves_nothing(landing, ingest_settings, monkeypa
     import ingest.load as load
 
     write_extract(landing, LA, "2024-03", small_extract())
-    real = load._insert_frame
+    real_insert, real_write = load._insert_frame, load.write_batch
     calls = []
+
+    def writing(con, tables):
+        counts = real_write(con, tables)
+        calls.append("data tables")
+        return counts
 
     def failing(con, table, frame, columns):
         calls.append(table)
-        if table == "extract_tables":  # after the data tables and raw.extracts were written
+        if table == "extract_tables":  # after the data tables were written, in the same transaction
             raise RuntimeError("disk full")
-        return real(con, table, frame, columns)
+        return real_insert(con, table, frame, columns)
 
+    monkeypatch.setattr(load, "write_batch", writing)
     monkeypatch.setattr(load, "_insert_frame", failing)
     with pytest.raises(RuntimeError):
         ingest_landing(ingest_settings)
-    assert "annex_a_contacts" in calls
+    assert calls == ["data tables", "extract_tables"]
     counts = table_counts(ingest_settings)
     assert all(v == 0 for v in counts.values())
-    monkeypatch.setattr(load, "_insert_frame", real)
+    monkeypatch.setattr(load, "_insert_frame", real_insert)
     assert len(ingest_landing(ingest_settings).loaded) == 1
 
 

@@ -10,7 +10,7 @@ import pytest
 import xlsxwriter
 
 from ingest.normalise import code_of, normalise_codes, normalise_ids, parse_dates, parse_integers
-from ingest.pseudonymise import age_in_years, pseudonym, pseudonymise
+from ingest.pseudonymise import pseudonym
 from ingest.readers import FileRejected, decode_bytes, read_csv, read_xlsx
 from ingest.schema import (
     IN_TOUCH,
@@ -285,13 +285,53 @@ def test_pseudonym_is_keyed_and_qualified_by_la_code():
     import hmac
 
     assert a == hmac.new(key, b"E06000999:AB12", hashlib.sha256).hexdigest()[:32]
-    keys = pseudonymise(pd.Series(["AB12", None, "AB12"], dtype=object), key, "E06000999")
-    assert keys.iloc[0] == keys.iloc[2] == a and keys.iloc[1] is None
 
 
-def test_age_in_years():
-    dob = pd.Series(pd.to_datetime(["2010-03-15", "2010-03-15", "2012-02-29", "2025-01-01", None]))
-    at = pd.Series(pd.to_datetime(["2024-03-14", "2024-03-15", "2023-02-28", "2024-06-01", "2024-01-01"]))
-    ages = age_in_years(dob, at)
-    assert list(ages.iloc[:4]) == [13, 14, 10, -1]
-    assert ages.iloc[4] is pd.NA
+@pytest.mark.parametrize("key_length", [2, 32, 64, 65, 200])
+def test_duckdb_hmac_equals_python_hmac(key_length):
+    """Ingest hashes in DuckDB with the HMAC pads of transform.hmac_pads (keys longer than a SHA-256 block
+    are hashed first, RFC 2104): the result equals Python's hmac for every key length."""
+    import duckdb
+
+    from ingest.transform import HMAC_SQL, hmac_pads
+
+    key = bytes(range(256))[:key_length]
+    outer, inner = hmac_pads(key)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE pairs (la_code VARCHAR, id VARCHAR)")
+    ids = [("E06000999", "AB12"), ("E09000033", "12345"), ("E06000999", "Ünïcode-ID")]
+    con.executemany("INSERT INTO pairs VALUES (?, ?)", ids)
+    got = con.execute(f"SELECT {HMAC_SQL} FROM pairs", {"outer": outer, "inner": inner}).fetchall()
+    assert [g[0] for g in got] == [pseudonym(key, la, i) for la, i in ids]
+
+
+def test_age_at_referral_and_birth_month_from_the_full_date_of_birth(landing, ingest_settings):
+    """Age at last birthday (a leap-day birthday counts from 1 March in a common year), -1 for an unborn
+    child, missing when the birth date is missing; the birth date itself is reduced to its month."""
+    import duckdb
+    from conftest import write_extract
+
+    from ingest.load import ingest_landing
+
+    header = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
+              "Date of referral", "Referral Source", "Referral NFA?",
+              "Number of Referrals in Last 12 Months"]  # fmt: skip
+    cases = [  # id, dob, referral date, expected age
+        ("C1", "15/03/2010", "14/03/2024", 13),
+        ("C2", "15/03/2010", "15/03/2024", 14),
+        ("C3", "29/02/2012", "28/02/2023", 10),
+        ("C4", "01/01/2025", "01/06/2024", -1),
+        ("C5", "", "01/01/2024", None),
+    ]
+    rows = [header] + [[c, "a) Male", "a) WBRI", dob, "", ref, "a) 1A: Individual", "b) No", "0"]
+                       for c, dob, ref, _ in cases]  # fmt: skip
+    write_extract(landing, "E06000999", "2024-06", {"annex_a/list_03_referrals.csv": rows},
+                  period_end="2024-06-30", extract_date="2024-07-02", window_start="2023-01-01")  # fmt: skip
+    report = ingest_landing(ingest_settings)
+    assert report.rows_per_table == {"annex_a_referrals": 5}, report.summary_lines()
+    con = duckdb.connect(str(ingest_settings.warehouse_path), read_only=True)
+    got = con.execute(
+        "SELECT source_line, age_at_referral, birth_month FROM raw.annex_a_referrals ORDER BY 1"
+    ).fetchall()
+    assert [g[1] for g in got] == [c[3] for c in cases]
+    assert [str(g[2]) for g in got] == ["2010-03-01", "2010-03-01", "2012-02-01", "2025-01-01", "None"]

@@ -1,0 +1,465 @@
+"""Turn the staged text of a batch into raw rows, in DuckDB (contract §6, §7).
+
+The value rules live in :mod:`ingest.normalise` and run in Python on the *distinct* texts of each column of
+the batch (a few thousand dates, a handful of codes); their results are joined back to the rows as small map
+tables, so one implementation of each rule serves every row, whatever its count. Child and household IDs are
+normalised the same way (distinct texts) and hashed in SQL: ``HMAC-SHA256(key, "<la_code>:<id>")`` written
+with DuckDB's ``sha256`` over the key's inner and outer pads (equal to Python's ``hmac``, tested), once per
+distinct ID of the batch. The key is a query parameter, never part of a statement's text.
+
+Row rules, per file (as before): a code outside its set in a required column, a blank ID or placing date, an
+end before its start and a date after the extract date quarantine the row; a later row repeating a file's
+§5 key is quarantined (the first stands); in an optional column an unparseable value or a code outside its set
+is nulled and recorded (``value_nulled``). A US-style date column, or an unparseable value in a required
+column, refuses the whole extract with a message naming file, row and column (the first problem in file and
+column order). Rows that are entirely blank are dropped.
+
+:func:`normalise_batch` builds temp tables ``norm_<table>``; :func:`write_batch` inserts them, inside the
+caller's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ingest.normalise import (
+    is_number,
+    normalise_codes,
+    normalise_ids,
+    normalise_text,
+    parse_dates,
+    parse_integers,
+    us_style_dates,
+)
+from ingest.schema import META_TABLES, RAW_SCHEMA, Kind, RawTable, SourceColumn
+from ingest.staging import stage_table_name
+
+__all__ = ["HMAC_SQL", "BatchCounts", "drop_batch_tables", "hmac_pads", "normalise_batch", "write_batch"]
+
+_ID_KINDS = (Kind.CHILD_ID, Kind.HOUSEHOLD_ID)
+_DATE_KINDS = (Kind.DATE, Kind.DOB, Kind.TIMESTAMP)
+_SHA256_BLOCK = 64
+
+
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """The (outer, inner) pads of HMAC-SHA256 for ``key`` (RFC 2104)."""
+    if len(key) > _SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_SHA256_BLOCK, b"\0")
+    return bytes(b ^ 0x5C for b in key), bytes(b ^ 0x36 for b in key)
+
+
+#: ``HMAC-SHA256(key, la_code || ':' || id)``, first 32 hex digits, over columns ``la_code`` and ``id``, with
+#: the key's pads as the parameters ``$outer`` and ``$inner`` (so the key never appears in a statement).
+HMAC_SQL = "left(sha256($outer::BLOB || unhex(sha256($inner::BLOB || encode(la_code || ':' || id)))), 32)"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _value_type(table: RawTable, col: SourceColumn) -> str:
+    if col.kind is Kind.DOB:
+        return "DATE"
+    return dict(table.columns).get(col.field, "VARCHAR")
+
+
+def _what(col: SourceColumn) -> str:
+    if col.kind is Kind.TIMESTAMP:
+        return "date and time"
+    return "whole number" if col.kind is Kind.INTEGER else "date"
+
+
+def _convert(col: SourceColumn, uniques: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """(value, invalid, US-style) for distinct texts of one column."""
+    none = np.zeros(len(uniques), dtype=bool)
+    if col.kind in _DATE_KINDS:
+        values, bad = parse_dates(uniques, with_time=col.kind is Kind.TIMESTAMP)
+        return values, bad, us_style_dates(uniques)
+    if col.kind is Kind.INTEGER:
+        values, bad = parse_integers(uniques)
+        return values, bad, none
+    if col.kind is Kind.TEXT:
+        return normalise_text(uniques), none, none
+    values, bad = normalise_codes(uniques, col.codes)
+    return values, bad, none
+
+
+@dataclass
+class _Problem:
+    order: tuple[int, int, int]  # (file_id, column position, 0 for US-style / 1 for unparseable)
+    message: str
+
+
+@dataclass
+class BatchCounts:
+    files: dict[int, tuple[int, int]] = field(default_factory=dict)  # file_id -> (rows loaded, quarantined)
+    rows: dict[int, dict[str, int]] = field(default_factory=dict)  # extract_no -> {table: rows loaded}
+    quarantined: dict[int, dict[str, int]] = field(default_factory=dict)  # extract_no -> {table: rows}
+    values_nulled: dict[int, int] = field(default_factory=dict)  # extract_no -> values nulled
+
+
+def _staged_tables(con, tables: list[RawTable]) -> list[RawTable]:
+    names = {r[0] for r in con.execute("SELECT DISTINCT table_name FROM stage_files").fetchall()}
+    return [t for t in tables if t.name in names]
+
+
+def _build_maps(con, table: RawTable) -> list[_Problem]:
+    """map_<table>__<field>(raw, val, bad) per value column; problems that refuse an extract."""
+    problems: list[_Problem] = []
+    stage = stage_table_name(table)
+    for position, col in enumerate(table.source):
+        if col.kind in _ID_KINDS:
+            continue
+        field = _q(col.field)
+        texts = [
+            r[0]
+            for r in con.execute(f"SELECT DISTINCT {field} FROM {stage} WHERE {field} IS NOT NULL").fetchall()
+        ]
+        uniques = pd.Series(texts, dtype=object)
+        values, bad, us = _convert(col, uniques)
+        frame = pd.DataFrame({"raw": uniques, "val": values.reset_index(drop=True), "bad": bad})
+        con.register("_map_frame", frame)
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE map_{table.name}__{col.field} AS "
+                f"SELECT CAST(raw AS VARCHAR) AS raw, CAST(val AS {_value_type(table, col)}) AS val, bad "
+                "FROM _map_frame"
+            )
+        finally:
+            con.unregister("_map_frame")
+        header = col.headers[0]
+        if us.any():
+            for file_id, source_file, line, count, _first in _rows_with(
+                con, table, col, uniques[us].tolist()
+            ):
+                problems.append(
+                    _Problem(
+                        (file_id, position, 0),
+                        f"{source_file}: row {line}: column '{header}': a date with a month above 12: "
+                        "the column looks US-style (MM/DD/YYYY), the contract requires DD/MM/YYYY "
+                        f"({count} row(s) in this column; refused rather than guessing every ambiguous date)",
+                    )
+                )
+        if col.required and col.kind in (*_DATE_KINDS, Kind.INTEGER) and bad.any():
+            what = _what(col)
+            for file_id, source_file, line, count, first in _rows_with(
+                con, table, col, uniques[bad].tolist()
+            ):
+                hint = (
+                    " (a number, e.g. an Excel serial date: dates must be DD/MM/YYYY text or date cells)"
+                    if what != "whole number" and is_number(first)
+                    else ""
+                )
+                problems.append(
+                    _Problem(
+                        (file_id, position, 1),
+                        f"{source_file}: row {line}: column '{header}': unparseable {what}{hint}"
+                        f" ({count} row(s) in this column)",
+                    )
+                )
+    return problems
+
+
+def _rows_with(con, table: RawTable, col: SourceColumn, texts: list[str]) -> list[tuple]:
+    """Per file holding any of ``texts`` in ``col``: (file_id, source_file, first line, rows, first text)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _texts (raw VARCHAR)")
+    con.executemany("INSERT INTO _texts VALUES (?)", [[t] for t in texts])
+    return con.execute(
+        f"""
+        SELECT f.file_id, f.source_file, min(s.n - f.line_offset), count(*), arg_min(s.{_q(col.field)}, s.n)
+        FROM {stage_table_name(table)} AS s
+        JOIN stage_files AS f USING (file_id)
+        JOIN _texts AS t ON t.raw = s.{_q(col.field)}
+        GROUP BY ALL ORDER BY f.file_id
+        """
+    ).fetchall()
+
+
+def _build_keys(con, tables: list[RawTable], key: bytes) -> None:
+    """_keys(la_code, raw, key): the pseudonym of every ID text of the batch (HMAC once per distinct ID)."""
+    selects = []
+    for table in tables:
+        id_field = _q(table.source[0].field)
+        selects.append(
+            f"SELECT e.la_code, s.{id_field} AS raw FROM {stage_table_name(table)} AS s "
+            "JOIN stage_files AS f USING (file_id) JOIN stage_extracts AS e USING (extract_no) "
+            f"WHERE s.{id_field} IS NOT NULL"
+        )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _raw_ids AS SELECT DISTINCT * FROM ("
+        + " UNION ALL ".join(selects)
+        + ")"
+    )
+    texts = [r[0] for r in con.execute("SELECT DISTINCT raw FROM _raw_ids").fetchall()]
+    uniques = pd.Series(texts, dtype=object)
+    frame = pd.DataFrame({"raw": uniques, "id": normalise_ids(uniques).reset_index(drop=True)})
+    con.register("_id_frame", frame)
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _id_map AS "
+            "SELECT CAST(raw AS VARCHAR) AS raw, CAST(id AS VARCHAR) AS id "
+            "FROM _id_frame WHERE id IS NOT NULL"
+        )
+    finally:
+        con.unregister("_id_frame")
+    outer, inner = hmac_pads(key)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _keys AS
+        WITH pairs AS (
+            SELECT DISTINCT r.la_code, m.id FROM _raw_ids AS r JOIN _id_map AS m USING (raw)
+        ),
+        hashed AS (
+            SELECT la_code, id,
+                   {HMAC_SQL} AS key
+            FROM pairs
+        )
+        SELECT r.la_code, r.raw, h.key
+        FROM _raw_ids AS r
+        JOIN _id_map AS m USING (raw)
+        JOIN hashed AS h ON h.la_code = r.la_code AND h.id = m.id
+        """,
+        {"outer": outer, "inner": inner},
+    )
+
+
+def _key_name(table: RawTable) -> str:
+    return "household_key" if table.source[0].kind is Kind.HOUSEHOLD_ID else "child_key"
+
+
+def _blank_label(table: RawTable, name: str) -> tuple[str | None, str]:
+    """(column_name, reason) of the quarantine entry for a blank ``name``."""
+    if name == _key_name(table):
+        return name, "blank " + ("child ID" if name == "child_key" else "household ID")
+    if name.startswith("coalesce("):
+        return None, "blank placing date (" + name[len("coalesce(") : -1].replace(", ", " or ") + ")"
+    return name, f"blank {name}"
+
+
+def _rules(table: RawTable) -> list[tuple[str, str | None, str]]:
+    """Row-quarantine rules: (SQL condition over norm columns, column_name, reason)."""
+    rules: list[tuple[str, str | None, str]] = []
+    for col in table.source:
+        if col.kind in (Kind.CODE, Kind.YESNO) and col.required:
+            rules.append(
+                (f"_bad_{col.field}", col.field, f"value of '{col.headers[0]}' outside its code set")
+            )
+    for name in table.not_blank:
+        column, reason = _blank_label(table, name)
+        rules.append((f"({_expr(name)}) IS NULL", column, reason))
+    for start, end in table.end_after_start:
+        rules.append((f"coalesce({_q(end)} < {_q(start)}, false)", end, f"{end} before {start}"))
+    for name, typ in table.columns:
+        if typ in ("DATE", "TIMESTAMP") and name != "birth_month":
+            rules.append((f"coalesce({_q(name)} >= _day_after, false)", name, f"{name} after extract_date"))
+    return rules
+
+
+def _nulled(table: RawTable) -> list[tuple[str, str, str]]:
+    """Value-nulled rules: (flag column, column_name, reason)."""
+    out = []
+    for col in table.source:
+        if col.kind in _ID_KINDS or (
+            col.required and col.kind in (*_DATE_KINDS, Kind.INTEGER, Kind.CODE, Kind.YESNO)
+        ):
+            continue
+        if col.kind in (Kind.CODE, Kind.YESNO):
+            out.append((f"_bad_{col.field}", col.field, f"value of '{col.headers[0]}' outside its code set"))
+        elif col.kind in (*_DATE_KINDS, Kind.INTEGER):
+            out.append((f"_bad_{col.field}", col.field, f"unparseable {_what(col)} in '{col.headers[0]}'"))
+    return out
+
+
+def _expr(name: str) -> str:
+    """A raw column, or ``coalesce(a, b)`` of raw columns, as SQL over the norm table."""
+    if name.startswith("coalesce("):
+        return "coalesce(" + ", ".join(_q(c.strip()) for c in name[len("coalesce(") : -1].split(",")) + ")"
+    return _q(name)
+
+
+def _build_norm(con, table: RawTable, rejected: list[int]) -> None:
+    stage = stage_table_name(table)
+    key_name = _key_name(table)
+    id_field = _q(table.source[0].field)
+    selects = [
+        "s.file_id",
+        "f.extract_no",
+        "CAST(s.n - f.line_offset AS INTEGER) AS source_line",
+        "e.extract_date + 1 AS _day_after",
+        f"k.key AS {key_name}",
+    ]
+    joins = [
+        "JOIN stage_files AS f USING (file_id)",
+        "JOIN stage_extracts AS e USING (extract_no)",
+        f"LEFT JOIN _keys AS k ON k.la_code = e.la_code AND k.raw = s.{id_field}",
+    ]
+    blank = []
+    for i, col in enumerate(table.source):
+        field = _q(col.field)
+        blank.append(f"regexp_full_match(coalesce(s.{field}, ''), '\\s*')")
+        if col.kind in _ID_KINDS:
+            continue
+        selects.append(f"m{i}.val AS {field}")
+        selects.append(f"coalesce(m{i}.bad, false) AS _bad_{col.field}")
+        joins.append(f"LEFT JOIN map_{table.name}__{col.field} AS m{i} ON m{i}.raw = s.{field}")
+    excluded = f"AND f.extract_no NOT IN ({', '.join(map(str, rejected))})" if rejected else ""
+    rules = _rules(table)
+    q_pre = " OR ".join(cond for cond, _, _ in rules) or "false"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE norm_{table.name} AS
+        WITH v AS (
+            SELECT {", ".join(selects)}
+            FROM {stage} AS s {" ".join(joins)}
+            WHERE NOT ({" AND ".join(blank)}) {excluded}
+        )
+        SELECT *, ({q_pre}) AS _q_pre FROM v
+        """
+    )
+    keys = [_expr(k) for k in table.key]
+    key_cols = ", ".join(f"{k} AS _k{i}" for i, k in enumerate(keys))
+    names = ", ".join(f"_k{i}" for i in range(len(keys)))
+    same = " AND ".join(f"d._k{i} IS NOT DISTINCT FROM n._k{i}" for i in range(len(keys)))
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE dup_{table.name} AS
+        WITH keyed AS (
+            SELECT file_id, source_line, {key_cols} FROM norm_{table.name} WHERE NOT _q_pre
+        ),
+        firsts AS (
+            SELECT file_id, {names}, min(source_line) AS first_line
+            FROM keyed GROUP BY ALL HAVING count(*) > 1
+        )
+        SELECT n.file_id, n.source_line
+        FROM keyed AS n JOIN firsts AS d ON d.file_id = n.file_id AND {same}
+        WHERE n.source_line > d.first_line
+        """
+    )
+
+
+def normalise_batch(con, tables: list[RawTable], key: bytes, rejected: dict[int, str]) -> dict[int, str]:
+    """Build ``norm_<table>`` for every staged table; returns {extract_no: message} for extracts refused by a
+    value (also added to ``rejected``)."""
+    staged = _staged_tables(con, tables)
+    if not staged:
+        return {}
+    problems: dict[int, list[_Problem]] = {}
+    file_extract = dict(con.execute("SELECT file_id, extract_no FROM stage_files").fetchall())
+    for table in staged:
+        for problem in _build_maps(con, table):
+            problems.setdefault(file_extract[problem.order[0]], []).append(problem)
+    refused = {
+        extract_no: min(found, key=lambda p: p.order).message
+        for extract_no, found in problems.items()
+        if extract_no not in rejected
+    }
+    rejected.update(refused)
+    _build_keys(con, staged, key)
+    for table in staged:
+        _build_norm(con, table, sorted(rejected))
+    return refused
+
+
+def _age(dob: str, at: str) -> str:
+    return (
+        f"CASE WHEN {dob} IS NULL OR {at} IS NULL THEN NULL WHEN {dob} > {at} THEN -1 "
+        f"ELSE year({at}) - year({dob}) - CASE WHEN month({at}) < month({dob}) "
+        f"OR (month({at}) = month({dob}) AND day({at}) < day({dob})) THEN 1 ELSE 0 END END"
+    )
+
+
+def _raw_value(table: RawTable, name: str) -> str:
+    if name == "birth_month":
+        return "CAST(date_trunc('month', n.date_of_birth) AS DATE)"
+    if name == "age_at_referral":
+        return _age("n.date_of_birth", "n.referral_date")
+    return f"n.{_q(name)}"
+
+
+_QUARANTINE_COLUMNS = META_TABLES["quarantine"].columns
+
+_SOURCE = """FROM norm_{name} AS n
+        JOIN stage_files AS f USING (file_id)
+        JOIN stage_extracts AS e ON e.extract_no = n.extract_no"""
+
+
+def write_batch(con, tables: list[RawTable]) -> BatchCounts:
+    """Insert the normalised rows and their quarantine entries (inside the caller's transaction)."""
+    counts = BatchCounts()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _quarantine AS "
+        f"SELECT 0 AS extract_no, * FROM {RAW_SCHEMA}.quarantine LIMIT 0"
+    )
+    for table in _staged_tables(con, tables):
+        name = table.name
+        source = _SOURCE.format(name=name)
+        not_dup = (
+            f"NOT EXISTS (SELECT 1 FROM dup_{name} AS d "
+            "WHERE d.file_id = n.file_id AND d.source_line = n.source_line)"
+        )
+        columns = ", ".join(_q(c) for c, _ in table.all_columns)
+        values = ", ".join(f"CAST({_raw_value(table, c)} AS {t})" for c, t in table.columns)
+        con.execute(
+            f"INSERT INTO {RAW_SCHEMA}.{name} ({columns}) "
+            f"SELECT e.la_code, e.extract_id, f.source_file, n.source_line, {values} {source} "
+            f"WHERE NOT n._q_pre AND {not_dup}"
+        )
+        key_name = _key_name(table)
+        entries: list[tuple[str, str | None, str, str]] = [
+            (cond, column, reason, "row_quarantined") for cond, column, reason in _rules(table)
+        ]
+        entries += [(flag, column, reason, "value_nulled") for flag, column, reason in _nulled(table)]
+        entries.append((f"NOT n._q_pre AND NOT {not_dup}", None, _dup_reason(table), "row_quarantined"))
+        for cond, column, reason, action in entries:
+            where = cond if action == "row_quarantined" else f"{cond} AND NOT n._q_pre AND {not_dup}"
+            con.execute(
+                f"""
+                INSERT INTO _quarantine
+                SELECT n.extract_no, e.la_code, e.extract_id, ?, f.source_file, n.source_line, ?, ?, ?,
+                       n.{key_name}
+                {source} WHERE {where}
+                """,
+                [name, column, reason, action],
+            )
+        for file_id, extract_no, loaded, quarantined in con.execute(
+            f"""
+            SELECT n.file_id, any_value(n.extract_no), count(*) FILTER (WHERE NOT n._q_pre AND {not_dup}),
+                   count(*) FILTER (WHERE n._q_pre OR NOT {not_dup})
+            FROM norm_{name} AS n GROUP BY n.file_id
+            """
+        ).fetchall():
+            counts.files[file_id] = (loaded, quarantined)
+            rows = counts.rows.setdefault(extract_no, {})
+            rows[name] = rows.get(name, 0) + loaded
+            held = counts.quarantined.setdefault(extract_no, {})
+            held[name] = held.get(name, 0) + quarantined
+    columns = ", ".join(c for c, _ in _QUARANTINE_COLUMNS)
+    con.execute(
+        f"INSERT INTO {RAW_SCHEMA}.quarantine SELECT {columns} FROM _quarantine ORDER BY extract_no, "
+        "source_file, source_line"
+    )
+    counts.values_nulled = dict(
+        con.execute(
+            "SELECT extract_no, count(*) FROM _quarantine WHERE action = 'value_nulled' GROUP BY extract_no"
+        ).fetchall()
+    )
+    return counts
+
+
+def _dup_reason(table: RawTable) -> str:
+    return "duplicate key (" + ", ".join(table.key) + ") in this file"
+
+
+_TEMP = re.compile(r"^(stage_|norm_|dup_|map_|_)")
+
+
+def drop_batch_tables(con) -> None:
+    for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall():
+        if _TEMP.match(name):
+            con.execute(f"DROP TABLE IF EXISTS temp.{_q(name)}")
