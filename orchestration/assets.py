@@ -2,7 +2,6 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from ingest.load import ingest_landing
 from ingest.settings import Settings
 
 
@@ -16,8 +15,15 @@ from ingest.settings import Settings
     ),
 )
 def raw_extracts(context: AssetExecutionContext) -> MaterializeResult:
+    # Imported here, not at load: the code location loads (UI, daemon, sensors) without pandas.
+    from ingest.load import ingest_landing
+
     settings = Settings.from_env()
     report = ingest_landing(settings)
+    # The gate runs after the dbt build (a subprocess): import Great Expectations meanwhile, in this process.
+    from data_quality.gate import prefetch_gx
+
+    prefetch_gx()
     for line in report.summary_lines():  # counts and messages only, never record contents
         context.log.info(line)
     summary = report.summary()

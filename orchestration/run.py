@@ -15,7 +15,14 @@ with ``--wait``. Measured without the lock: two runs started together on a new i
 Holding the lock, the command also cleans up after a run that was killed (SIGKILL, OOM, power loss): such a
 run stays "STARTED" in the instance and keeps its ``duckdb_writer`` pool slot, and every later run would wait
 for that slot forever ("Step blocked by limit for pool duckdb_writer"). Command-line runs left STARTED are
-marked failed and the slots of finished or dead runs are freed before the new run starts.
+marked failed and the slots of finished or dead runs are freed before the new run starts. That recovery needs
+Dagster's instance (importing dagster costs 1.5-2.5 s), so it runs only when it can find something: the lock
+file names its holder while a run is in progress and is emptied when a run ends with exit status 0, so a
+holder's name found in it on taking the lock means the previous command-line run did not finish (killed, or
+failed). ``--recover`` forces it (e.g. after a run started from the UI was killed).
+
+The reporting month is found by reading the landing folder's manifests without importing dagster
+(:func:`latest_landed_month`, the same rule as the nightly schedule's ``latest_reporting_month``).
 
 Everything the pipeline writes is created owner-only (umask 077): the warehouse, the archive, run artefacts,
 reports, the Dagster storage and logs. The publication's mode is set by publish/
@@ -36,7 +43,6 @@ from pathlib import Path
 
 from ingest.archive import ensure_private_dir
 from ingest.settings import MissingKeyError, Settings, restrict_umask
-from orchestration.schedules import latest_reporting_month
 
 TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
 TRIGGER_TAG = "csc/trigger"
@@ -61,8 +67,38 @@ class PipelineBusy(RuntimeError):
     """Another run holds the pipeline lock."""
 
 
-def acquire_lock(path: Path, *, wait: bool, partition: str) -> int:
-    """An open descriptor holding the exclusive lock on ``path`` (raises PipelineBusy unless ``wait``)."""
+def latest_landed_month(landing_dir: Path, today: dt.date) -> str | None:
+    """The partition key of the month of the latest period_end among the landed extracts (None: none landed).
+
+    The rule of ``orchestration.schedules.latest_reporting_month`` (with no settling time), without importing
+    dagster: every ``<la>/<folder>/manifest.json`` whose listed files are all present counts; an unreadable
+    manifest counts as today (ingest then records its rejection); the month is never after today's.
+    """
+    now = time.time()
+    latest = None
+    if not Path(landing_dir).is_dir():
+        return None
+    for manifest_path in Path(landing_dir).glob("*/*/manifest.json"):
+        try:
+            manifest = json.loads(manifest_path.read_bytes())
+            period_end = dt.date.fromisoformat(str(manifest["period_end"]))
+        except (ValueError, KeyError, TypeError):
+            manifest, period_end = {}, dt.date.fromtimestamp(now)
+        folder = manifest_path.parent
+        names = ["manifest.json", *(manifest.get("files", {}) if isinstance(manifest, dict) else {})]
+        paths = [folder / name for name in names]
+        if not all(p.is_file() for p in paths) or max(p.stat().st_mtime for p in paths) > now:
+            continue  # a listed file is missing (still being copied)
+        latest = period_end if latest is None else max(latest, period_end)
+    return None if latest is None else min(latest, today).replace(day=1).isoformat()
+
+
+def acquire_lock(path: Path, *, wait: bool, partition: str) -> tuple[int, str]:
+    """(an open descriptor holding the exclusive lock on ``path``, what the previous holder left in it).
+
+    Raises PipelineBusy unless ``wait``. The previous holder's line is still there when that run did not end
+    cleanly (see :func:`release_lock`); "" when it did.
+    """
     ensure_private_dir(path.parent)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -77,13 +113,23 @@ def acquire_lock(path: Path, *, wait: bool, partition: str) -> int:
                 ) from None
             print(f"Waiting for the run in progress to finish ({holder}) ...", file=sys.stderr, flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
+        previous = os.pread(fd, 500, 0).decode("utf-8", "replace").strip()
         os.ftruncate(fd, 0)
         started = dt.datetime.now().isoformat(timespec="seconds")
         os.pwrite(fd, f"pid {os.getpid()}, month {partition[:7]}, started {started}\n".encode(), 0)
-        return fd
+        return fd, previous
     except BaseException:
         os.close(fd)
         raise
+
+
+def release_lock(fd: int, *, clean: bool) -> None:
+    """Release the lock; empty the lock file first when the run ended cleanly (nothing to recover)."""
+    try:
+        if clean:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)
 
 
 def recover_interrupted_runs(home: Path) -> list[str]:
@@ -122,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--wait", action="store_true", help="if another run is in progress, wait for it instead of refusing"
     )
+    parser.add_argument(
+        "--recover",
+        action="store_true",
+        help="free pool slots of killed runs even if the last command-line run ended cleanly",
+    )
     args = parser.parse_args(argv)
     restrict_umask()
     try:
@@ -132,19 +183,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.month:
         partition = dt.date.fromisoformat(f"{args.month}-01").isoformat()
     else:
-        partition = latest_reporting_month(settings.landing_dir, dt.date.today())
+        partition = latest_landed_month(settings.landing_dir, dt.date.today())
         if partition is None:
             print(f"No extract under {settings.landing_dir}: nothing to run.", file=sys.stderr)
             return 1
     try:
-        lock_fd = acquire_lock(lock_path(settings), wait=args.wait, partition=partition)
+        lock_fd, previous = acquire_lock(lock_path(settings), wait=args.wait, partition=partition)
     except PipelineBusy as exc:
         print(str(exc), file=sys.stderr, flush=True)
         return EXIT_BUSY
+    code = None
     try:
         home = ensure_dagster_home(settings)
-        for run_id in recover_interrupted_runs(home):
-            print(f"Run {run_id} was interrupted (killed): marked failed, its pool slot freed.", flush=True)
+        if previous or args.recover:
+            for run_id in recover_interrupted_runs(home):
+                print(
+                    f"Run {run_id} was interrupted (killed): marked failed, its pool slot freed.", flush=True
+                )
         command = [
             str(Path(sys.executable).parent / "dagster"),
             "job",
@@ -170,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{JOB_NAME} {'succeeded' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.1f} s")
         return code
     finally:
-        os.close(lock_fd)
+        release_lock(lock_fd, clean=code == 0)
 
 
 if __name__ == "__main__":

@@ -350,6 +350,59 @@ def test_sensor_waits_for_a_folder_still_being_written(env):
     assert rerun is not None and rerun.run_key != request.run_key
 
 
+def test_the_command_finds_the_month_like_the_schedule_without_importing_dagster(env):
+    from orchestration.run import latest_landed_month
+    from orchestration.schedules import latest_reporting_month
+
+    landing = env / "landing"
+    today = dt.date(2025, 6, 3)
+
+    def both(day: dt.date = today):
+        return latest_landed_month(landing, day), latest_reporting_month(landing, day)
+
+    assert both() == (None, None)
+    land(landing, "2025-02", "2025-02-28")
+    land(landing, "2025-03", "2025-03-31")
+    assert both() == ("2025-03-01", "2025-03-01")
+    assert both(dt.date(2025, 3, 15)) == ("2025-03-01", "2025-03-01")  # never after today's month
+    assert both(dt.date(2025, 2, 27)) == ("2025-02-01", "2025-02-01")
+    incomplete = land(landing, "2025-04", "2025-04-30")
+    (incomplete / "annex_a" / "list_01_contacts.csv").unlink()  # still being copied: not counted
+    assert both() == ("2025-03-01", "2025-03-01")
+    unreadable = landing / "E06000999" / "2025-05"
+    unreadable.mkdir()
+    (unreadable / "manifest.json").write_text("{not json")  # counts as today (ingest rejects it)
+    assert both() == ("2025-06-01", "2025-06-01")
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, orchestration.run; print(sorted({m.split('.')[0] for m in sys.modules}))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "'dagster'" not in imported and "'pandas'" not in imported
+
+
+def test_the_lock_file_tells_the_next_run_whether_to_recover(tmp_path):
+    from orchestration.run import PipelineBusy, acquire_lock, release_lock
+
+    path = tmp_path / "warehouse.duckdb.pipeline.lock"
+    fd, previous = acquire_lock(path, wait=False, partition="2025-03-01")
+    assert previous == ""
+    with pytest.raises(PipelineBusy, match="month 2025-03"):
+        acquire_lock(path, wait=False, partition="2025-03-01")
+    release_lock(fd, clean=True)  # exit status 0
+    fd, previous = acquire_lock(path, wait=False, partition="2025-04-01")
+    assert previous == ""
+    release_lock(fd, clean=False)  # failed, or killed before it could say
+    fd, previous = acquire_lock(path, wait=False, partition="2025-05-01")
+    assert previous.startswith(f"pid {os.getpid()}, month 2025-04, started ")
+    release_lock(fd, clean=True)
+
+
 # --- schedule -----------------------------------------------------------------------------------------------
 
 
