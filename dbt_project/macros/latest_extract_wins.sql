@@ -31,8 +31,8 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Rows of `relation` joined to their extract, placed, keyed and de-duplicated within the extract. -#}
-{% macro _located(relation, raw_table, key_columns, placing_date=none) -%}
+{#- Rows of `relation` joined to their extract, placed and keyed (not yet de-duplicated). -#}
+{% macro _placed(relation, raw_table, key_columns, placing_date=none) -%}
     select
         rows_.*,
         holdings.extract_date,
@@ -48,9 +48,13 @@
     -- records placed after their extract's period_end are ignored
     where {{ placing_date }} is not null and {{ placing_date }} <= holdings.period_end
     {% endif -%}
-    qualify row_number() over (
-        partition by rows_.la_code, rows_.extract_id, record_key order by rows_.source_line
-    ) = 1
+{%- endmacro %}
+
+{#- Rows of `relation` joined to their extract, placed, keyed and de-duplicated within the extract. -#}
+{% macro _located(relation, raw_table, key_columns, placing_date=none) -%}
+    select *
+    from ({{ _placed(relation, raw_table, key_columns, placing_date) }}) as placed
+    qualify row_number() over (partition by la_code, extract_id, record_key order by source_line) = 1
 {%- endmacro %}
 
 
@@ -63,37 +67,47 @@
     the key survives, in that extract's version, only if the authoritative extract holds it.
 -#}
 {% macro latest_extract_wins_events(relation, raw_table, key_columns, placing_date, date_columns=[]) -%}
+    {#- One window pass over the rows (not a de-duplication pass, a union, a DISTINCT over every key and a
+        join back): `placing_date` is a function of the key columns in every caller, so (b) is the latest
+        extract whose window covers the key's placing date, computed per (council, date) in `cover`, and
+        the first row by (holding_order desc, source_line) is the latest extract's version of the key,
+        de-duplicated within that extract as _located does. -#}
     with
-    located as (
-        {{ _located(relation, raw_table, key_columns, placing_date) }}
+    placed as (
+        {{ _placed(relation, raw_table, key_columns, placing_date) }}
     ),
 
     holdings as (
         {{ _holdings(raw_table) }}
     ),
 
-    claims as (
-        select la_code, record_key, holding_order from located
-        union all
-        select keys_.la_code, keys_.record_key, holdings.holding_order
-        from (select distinct la_code, record_key, placing_date from located) as keys_
+    cover as (
+        select dates.la_code, dates.placing_date, max(holdings.holding_order) as cover_order
+        from (select distinct la_code, placing_date from placed) as dates
         inner join holdings
-            on keys_.la_code = holdings.la_code
-            and keys_.placing_date between holdings.window_start and holdings.period_end
+            on dates.la_code = holdings.la_code
+            and dates.placing_date between holdings.window_start and holdings.period_end
+        group by dates.la_code, dates.placing_date
     ),
 
-    authority as (
-        select la_code, record_key, max(holding_order) as holding_order
-        from claims
-        group by la_code, record_key
+    resolved as (
+        select placed.*, cover.cover_order
+        from placed
+        left join cover on placed.la_code = cover.la_code and placed.placing_date = cover.placing_date
+        qualify
+            row_number() over (
+                partition by placed.la_code, placed.record_key
+                order by placed.holding_order desc, placed.source_line
+            ) = 1
+            -- the authoritative extract must hold the key
+            and placed.holding_order >= coalesce(
+                max(cover.cover_order) over (partition by placed.la_code, placed.record_key),
+                placed.holding_order
+            )
     )
 
-    select located.* exclude (window_start, holding_order) {{ _null_after_period_end(date_columns) }}
-    from located
-    inner join authority
-        on located.la_code = authority.la_code
-        and located.record_key = authority.record_key
-        and located.holding_order = authority.holding_order
+    select resolved.* exclude (window_start, holding_order, cover_order) {{ _null_after_period_end(date_columns) }}
+    from resolved
 {%- endmacro %}
 
 
@@ -103,15 +117,19 @@
     window_start: then it has aged out and is kept as last seen.
 -#}
 {% macro latest_extract_wins_state(relation, raw_table, key_columns, end_date, placing_date=none, date_columns=[]) -%}
+    {#- The latest extract holding the key, its first row (by source_line): _located's de-duplication within
+        the extract and the choice of the latest extract in one window pass. -#}
     with
-    located as (
-        {{ _located(relation, raw_table, key_columns, placing_date) }}
+    placed as (
+        {{ _placed(relation, raw_table, key_columns, placing_date) }}
     ),
 
     latest as (
         select * {{ _null_after_period_end(date_columns) }}
-        from located
-        qualify row_number() over (partition by la_code, record_key order by holding_order desc) = 1
+        from placed
+        qualify row_number() over (
+            partition by la_code, record_key order by holding_order desc, source_line
+        ) = 1
     ),
 
     holdings as (
