@@ -1,9 +1,10 @@
 """The publication gate as blocking Dagster asset checks on the dbt mart assets.
 
 One ``gx_gate`` check per gated model (scorecard_monthly, scorecard, every dim_* and fct_* in marts), all
-evaluated by one step so Great Expectations is imported once per run. Each check is ``blocking=True``: when
-one fails, the publication (downstream of every gated asset) does not run. The validation results are written
-as HTML and JSON under ``<CSC_DATA_DIR>/runs/<run_id>/data_quality/``.
+evaluated by one step so Great Expectations is imported once per run (data_quality/gate.py: the marts row by
+row, facts and dimensions through per-council DuckDB check summaries, so memory does not grow with the facts).
+Each check is ``blocking=True``: when one fails, the publication (downstream of every gated asset) does not
+run. The validation results are written as HTML and JSON under ``<CSC_DATA_DIR>/runs/<run_id>/data_quality/``.
 """
 
 import json
@@ -74,7 +75,7 @@ def build_gate_checks(gated: Mapping[AssetKey, str], grains: Mapping[str, tuple[
         pool="duckdb_writer",
         # A failing check is not retried (it would fail again); a locked warehouse is (RetryRequested below).
         retry_policy=RetryPolicy(max_retries=0),
-        description="Runs the data_quality GX suites on the marts and facts, read-only.",
+        description="GX suites on the marts and on DuckDB check summaries of the facts; read-only.",
     )
     def publication_gate(context: AssetCheckExecutionContext) -> Iterable[AssetCheckResult]:
         from data_quality.gate import run_gate
