@@ -42,6 +42,7 @@ from ingest.staging import stage_table_name
 __all__ = ["HMAC_SQL", "BatchCounts", "drop_batch_tables", "hmac_pads", "normalise_batch", "write_batch"]
 
 _ID_KINDS = (Kind.CHILD_ID, Kind.HOUSEHOLD_ID)
+_NORMAL_ID = "[0-9A-Z]+"  # an ID text already in normal form
 _DATE_KINDS = (Kind.DATE, Kind.DOB, Kind.TIMESTAMP)
 _SHA256_BLOCK = 64
 
@@ -196,16 +197,23 @@ def _build_keys(con, tables: list[RawTable], key: bytes) -> None:
         + " UNION ALL ".join(selects)
         + ")"
     )
-    texts = [r[0] for r in con.execute("SELECT DISTINCT raw FROM _raw_ids").fetchall()]
+    # A text of capital letters and digits only is already in normal form (normalise_ids returns it unchanged,
+    # tested); every other text goes through normalise_ids, the one definition.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _id_map AS SELECT DISTINCT raw, raw AS id FROM _raw_ids "
+        f"WHERE regexp_full_match(raw, '{_NORMAL_ID}')"
+    )
+    texts = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT raw FROM _raw_ids WHERE NOT regexp_full_match(raw, '{_NORMAL_ID}')"
+        ).fetchall()
+    ]
     uniques = pd.Series(texts, dtype=object)
     frame = pd.DataFrame({"raw": uniques, "id": normalise_ids(uniques).reset_index(drop=True)})
     con.register("_id_frame", frame)
     try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _id_map AS "
-            "SELECT CAST(raw AS VARCHAR) AS raw, CAST(id AS VARCHAR) AS id "
-            "FROM _id_frame WHERE id IS NOT NULL"
-        )
+        con.execute("INSERT INTO _id_map SELECT raw, id FROM _id_frame WHERE id IS NOT NULL")
     finally:
         con.unregister("_id_frame")
     outer, inner = hmac_pads(key)
@@ -319,7 +327,7 @@ def _build_norm(con, table: RawTable, rejected: list[int]) -> None:
             FROM {stage} AS s {" ".join(joins)}
             WHERE NOT ({" AND ".join(blank)}) {excluded}
         )
-        SELECT *, ({q_pre}) AS _q_pre FROM v
+        SELECT *, ({q_pre}) AS _q_pre, false AS _dup FROM v
         """
     )
     keys = [_expr(k) for k in table.key]
@@ -328,17 +336,20 @@ def _build_norm(con, table: RawTable, rejected: list[int]) -> None:
     same = " AND ".join(f"d._k{i} IS NOT DISTINCT FROM n._k{i}" for i in range(len(keys)))
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE dup_{table.name} AS
-        WITH keyed AS (
-            SELECT file_id, source_line, {key_cols} FROM norm_{table.name} WHERE NOT _q_pre
-        ),
-        firsts AS (
-            SELECT file_id, {names}, min(source_line) AS first_line
-            FROM keyed GROUP BY ALL HAVING count(*) > 1
-        )
-        SELECT n.file_id, n.source_line
-        FROM keyed AS n JOIN firsts AS d ON d.file_id = n.file_id AND {same}
-        WHERE n.source_line > d.first_line
+        UPDATE norm_{table.name} AS t SET _dup = true
+        FROM (
+            WITH keyed AS (
+                SELECT file_id, source_line, {key_cols} FROM norm_{table.name} WHERE NOT _q_pre
+            ),
+            firsts AS (
+                SELECT file_id, {names}, min(source_line) AS first_line
+                FROM keyed GROUP BY ALL HAVING count(*) > 1
+            )
+            SELECT n.file_id, n.source_line
+            FROM keyed AS n JOIN firsts AS d ON d.file_id = n.file_id AND {same}
+            WHERE n.source_line > d.first_line
+        ) AS d
+        WHERE t.file_id = d.file_id AND t.source_line = d.source_line
         """
     )
 
@@ -399,25 +410,21 @@ def write_batch(con, tables: list[RawTable]) -> BatchCounts:
     for table in _staged_tables(con, tables):
         name = table.name
         source = _SOURCE.format(name=name)
-        not_dup = (
-            f"NOT EXISTS (SELECT 1 FROM dup_{name} AS d "
-            "WHERE d.file_id = n.file_id AND d.source_line = n.source_line)"
-        )
         columns = ", ".join(_q(c) for c, _ in table.all_columns)
         values = ", ".join(f"CAST({_raw_value(table, c)} AS {t})" for c, t in table.columns)
         con.execute(
             f"INSERT INTO {RAW_SCHEMA}.{name} ({columns}) "
             f"SELECT e.la_code, e.extract_id, f.source_file, n.source_line, {values} {source} "
-            f"WHERE NOT n._q_pre AND {not_dup}"
+            "WHERE NOT (n._q_pre OR n._dup)"
         )
         key_name = _key_name(table)
         entries: list[tuple[str, str | None, str, str]] = [
             (cond, column, reason, "row_quarantined") for cond, column, reason in _rules(table)
         ]
         entries += [(flag, column, reason, "value_nulled") for flag, column, reason in _nulled(table)]
-        entries.append((f"NOT n._q_pre AND NOT {not_dup}", None, _dup_reason(table), "row_quarantined"))
+        entries.append(("n._dup", None, _dup_reason(table), "row_quarantined"))
         for cond, column, reason, action in entries:
-            where = cond if action == "row_quarantined" else f"{cond} AND NOT n._q_pre AND {not_dup}"
+            where = cond if action == "row_quarantined" else f"{cond} AND NOT (n._q_pre OR n._dup)"
             con.execute(
                 f"""
                 INSERT INTO _quarantine
@@ -429,8 +436,8 @@ def write_batch(con, tables: list[RawTable]) -> BatchCounts:
             )
         for file_id, extract_no, loaded, quarantined in con.execute(
             f"""
-            SELECT n.file_id, any_value(n.extract_no), count(*) FILTER (WHERE NOT n._q_pre AND {not_dup}),
-                   count(*) FILTER (WHERE n._q_pre OR NOT {not_dup})
+            SELECT n.file_id, any_value(n.extract_no), count(*) FILTER (WHERE NOT (n._q_pre OR n._dup)),
+                   count(*) FILTER (WHERE n._q_pre OR n._dup)
             FROM norm_{name} AS n GROUP BY n.file_id
             """
         ).fetchall():
@@ -456,7 +463,7 @@ def _dup_reason(table: RawTable) -> str:
     return "duplicate key (" + ", ".join(table.key) + ") in this file"
 
 
-_TEMP = re.compile(r"^(stage_|norm_|dup_|map_|_)")
+_TEMP = re.compile(r"^(stage_|norm_|map_|_)")
 
 
 def drop_batch_tables(con) -> None:

@@ -275,6 +275,18 @@ def test_child_ids_trim_case_and_trailing_point_zero():
     assert list(normalise_ids(values)) == ["AB12", "AB12", "1234", "1234", "AB12", None, None]
 
 
+def test_ids_of_capitals_and_digits_are_their_own_normal_form():
+    """ingest.transform passes such texts through without calling normalise_ids."""
+    import re
+
+    from ingest.transform import _NORMAL_ID
+
+    texts = ["AB12", "1234", "0", "X9Y8Z7", "ab12", "12.0", " 12", "A B"]
+    normal = [t for t in texts if re.fullmatch(_NORMAL_ID, t)]
+    assert normal == ["AB12", "1234", "0", "X9Y8Z7"]
+    assert list(normalise_ids(pd.Series(normal, dtype=object))) == normal
+
+
 def test_pseudonym_is_keyed_and_qualified_by_la_code():
     key = b"k1"
     a = pseudonym(key, "E06000999", "AB12")
