@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import itertools
 import logging
+import os
 import re
 import time
 from collections import Counter
@@ -172,9 +173,17 @@ class IngestReport:
 
 # ---------------------------------------------------------------------------------------------- warehouse
 def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open (create) the warehouse read-write, owner-only, with the raw schema in place."""
+    """Open (create) the warehouse read-write, owner-only, with the raw schema in place.
+
+    DuckDB's memory is bounded as for ``dbt build`` (``CSC_DUCKDB_MEMORY_LIMIT``, default 3GB; above it DuckDB
+    spills to ``<warehouse>.tmp``). Insertion order stays preserved: staging numbers records in file order.
+    """
     ensure_private_dir(path.parent)
-    con = duckdb.connect(str(path))
+    config = {
+        "memory_limit": os.environ.get("CSC_DUCKDB_MEMORY_LIMIT") or "3GB",
+        "temp_directory": str(path) + ".tmp",
+    }
+    con = duckdb.connect(str(path), config=config)
     make_private(path)
     create_raw_schema(con)
     return con
