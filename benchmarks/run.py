@@ -254,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--reuse-generated", action="store_true", help="reuse <work>/generated from an earlier --keep run"
     )
+    p.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="generate <work>/generated (kept) and stop; run later with --reuse-generated",
+    )
     p.add_argument("--annex-a-format", choices=("csv", "xlsx"), default="csv")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-monthly", action="store_true", help="skip the monthly run")
@@ -302,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         (generated / ".complete").write_text(json.dumps(measured_summary(m)), encoding="utf-8")
         log(f"generation: {m.seconds:.1f} s")
+    if args.generate_only:
+        return 0
     res["generation"] = json.loads((generated / ".complete").read_text(encoding="utf-8"))
     res["generation"]["reused"] = args.reuse_generated
     summary = (generated / ".generation.log").read_text(encoding="utf-8").splitlines()
