@@ -285,7 +285,8 @@ def stage_files(con, files: list[StagedFile]) -> dict[int, str]:
                 except duckdb.Error:
                     con.execute(f"DELETE FROM {stage_table_name(f.table)} WHERE file_id = ?", [f.file_id])
                     by_pandas.append(f)
-    by_pandas.extend(_record_files(con, read, layouts))
+    spanning = _record_files(con, read, layouts)
+    by_pandas.extend(spanning)
     for f in sorted(by_pandas, key=lambda f: f.file_id):
         if f.extract_no in rejected:
             continue
@@ -300,7 +301,7 @@ def stage_files(con, files: list[StagedFile]) -> dict[int, str]:
     log.info(
         "staged %d file(s): %d by DuckDB, %d by pandas",
         len(files),
-        len(read) - len(by_pandas),
+        len(read) - len(spanning),
         len(by_pandas),
     )
     return rejected
