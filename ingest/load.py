@@ -12,8 +12,8 @@ folder, in (council, folder) order:
 Extracts that pass wait in a batch (about ``BATCH_BYTES`` of files). A batch is staged as text in DuckDB
 (``ingest.staging``), normalised in SQL (``ingest.transform``) and written in ONE transaction: the data
 tables, ``raw.quarantine``, ``raw.extract_tables``, ``raw.extracts``, and a ``raw.rejected_extracts`` row for
-each extract refused by a file or a value (message naming file, row, column). An extract is therefore loaded whole
-or not at all; a run killed mid-batch leaves no trace of the batch, and the next run loads it again.
+each extract refused by a file or a value (message naming file, row, column). An extract is therefore loaded
+whole or not at all; a run killed mid-batch leaves no trace of the batch, and the next run loads it again.
 Commentary files (``<landing>/<la>/commentary/<YYYY-MM>.csv``) replace their council-month in
 ``raw.commentary``.
 """
