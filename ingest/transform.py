@@ -60,6 +60,11 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
 HMAC_SQL = "left(sha256($outer::BLOB || unhex(sha256($inner::BLOB || encode(la_code || ':' || id)))), 32)"
 
 
+def _lit(text: str | None) -> str:
+    """A SQL string literal (NULL for None)."""
+    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
+
+
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -423,17 +428,20 @@ def write_batch(con, tables: list[RawTable]) -> BatchCounts:
         ]
         entries += [(flag, column, reason, "value_nulled") for flag, column, reason in _nulled(table)]
         entries.append(("n._dup", None, _dup_reason(table), "row_quarantined"))
-        for cond, column, reason, action in entries:
-            where = cond if action == "row_quarantined" else f"{cond} AND NOT (n._q_pre OR n._dup)"
-            con.execute(
-                f"""
-                INSERT INTO _quarantine
-                SELECT n.extract_no, e.la_code, e.extract_id, ?, f.source_file, n.source_line, ?, ?, ?,
-                       n.{key_name}
-                {source} WHERE {where}
-                """,
-                [name, column, reason, action],
-            )
+        # one statement per table: the rows with any flag (few), then one SELECT per rule over them
+        nulled = [cond for cond, _, _, action in entries if action == "value_nulled"]
+        flagged = " OR ".join(["n._q_pre", "n._dup", *nulled])
+        selects = [
+            f"SELECT n.extract_no, e.la_code, e.extract_id, {_lit(name)}, f.source_file, n.source_line, "
+            f"{_lit(column)}, {_lit(reason)}, {_lit(action)}, n.{key_name} FROM flagged AS n "
+            "JOIN stage_files AS f USING (file_id) JOIN stage_extracts AS e ON e.extract_no = n.extract_no "
+            f"WHERE {cond if action == 'row_quarantined' else f'{cond} AND NOT (n._q_pre OR n._dup)'}"
+            for cond, column, reason, action in entries
+        ]
+        con.execute(
+            "INSERT INTO _quarantine WITH flagged AS MATERIALIZED "
+            f"(SELECT * FROM norm_{name} AS n WHERE {flagged}) " + " UNION ALL ".join(selects)
+        )
         for file_id, extract_no, loaded, quarantined in con.execute(
             f"""
             SELECT n.file_id, any_value(n.extract_no), count(*) FILTER (WHERE NOT (n._q_pre OR n._dup)),
