@@ -99,6 +99,8 @@ class IngestReport:
     extracts: list[ExtractResult] = field(default_factory=list)
     commentary: list[CommentaryResult] = field(default_factory=list)
     seconds: float = 0.0
+    #: where the time went: reading, hashing and archiving files; staging; normalising; writing (and commit)
+    stage_seconds: Counter[str] = field(default_factory=Counter)
 
     def _with(self, status: str) -> list[ExtractResult]:
         return [r for r in self.extracts if r.status == status]
@@ -144,6 +146,7 @@ class IngestReport:
             "commentary_loaded": sum(c.status == "loaded" for c in self.commentary),
             "commentary_rejected": sum(c.status == "rejected" for c in self.commentary),
             "seconds": round(self.seconds, 3),
+            "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
         }
 
     def summary_lines(self) -> list[str]:
@@ -160,6 +163,8 @@ class IngestReport:
         for table, count in self.rows_per_table.items():
             lines.append(f"  {table}: {count}")
         lines.append(f"rows quarantined: {self.rows_quarantined} (values nulled: {self.values_nulled})")
+        if self.stage_seconds:
+            lines.append("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.stage_seconds.items()))
         done = Counter(c.status for c in self.commentary)
         lines.append(
             "commentary files "
@@ -320,7 +325,7 @@ def _insert_frame(con, table: str, frame: pd.DataFrame, columns: tuple[tuple[str
         con.unregister("_ingest_frame")
 
 
-def _write_batch(con, batch: dict[int, _Pending], settings: Settings) -> None:
+def _write_batch(con, batch: dict[int, _Pending], settings: Settings, clock: Counter[str]) -> None:
     """Stage, normalise and write a batch of extracts: one transaction; a refused extract writes only its
     ``raw.rejected_extracts`` row."""
     tables = list(RAW_TABLES.values())
@@ -334,11 +339,16 @@ def _write_batch(con, batch: dict[int, _Pending], settings: Settings) -> None:
         [[no, p.manifest.la_code, p.manifest.extract_id, p.manifest.extract_date] for no, p in batch.items()],
     )
     try:
+        started = time.perf_counter()
         rejected = stage_files(con, [f for p in batch.values() for f in p.files])
         for p in batch.values():
             for staged, frame in p.sheets:
                 stage_frame(con, staged, frame)
+        clock["stage"] += time.perf_counter() - started
+        started = time.perf_counter()
         normalise_batch(con, tables, settings.key_bytes, rejected)
+        clock["normalise"] += time.perf_counter() - started
+        started = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
         try:
             counts = write_batch(con, tables)
@@ -372,6 +382,7 @@ def _write_batch(con, batch: dict[int, _Pending], settings: Settings) -> None:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        clock["write"] += time.perf_counter() - started
     finally:
         drop_batch_tables(con)
     for no, p in batch.items():
@@ -530,7 +541,9 @@ def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
     size = 0
     for extract_no, folder in enumerate(discover_extracts(settings.landing_dir)):
         ids = {p.manifest.extract_id for p in batch.values()}
+        started = time.perf_counter()
         outcome = _prepare_extract(con, folder.path, settings, extract_no, file_ids, ids)
+        report.stage_seconds["read_hash_archive"] += time.perf_counter() - started
         if isinstance(outcome, ExtractResult):
             report.extracts.append(outcome)
             continue
@@ -538,10 +551,10 @@ def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
         batch[extract_no] = outcome
         size += outcome.size
         if size >= BATCH_BYTES:
-            _write_batch(con, batch, settings)
+            _write_batch(con, batch, settings, report.stage_seconds)
             batch, size = {}, 0
     if batch:
-        _write_batch(con, batch, settings)
+        _write_batch(con, batch, settings, report.stage_seconds)
 
 
 def ingest_landing(settings: Settings) -> IngestReport:
