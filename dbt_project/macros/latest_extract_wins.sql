@@ -4,8 +4,8 @@
     Every macro takes `relation`: a CTE name or relation holding the raw rows of one table (provenance
     columns la_code, extract_id, source_file, source_line first), and `raw_table`: the raw table name as in
     raw.extract_tables. It returns a query (usable as a CTE body) with the surviving rows, the extract facts
-    (extract_date, period_end) and `record_key`, and with every date column after the row's extract's
-    period_end read as empty (NULL).
+    (extract_date, period_end), and with every date column after the row's extract's period_end read as empty
+    (NULL). Records are identified by their key columns (`partition by` them directly: no per-row key string).
 
     The order of the extracts holding a table is stg_raw__extract_holdings.holding_order
     (extract_date, period_end, extract_id).
@@ -17,8 +17,9 @@
     where table_name = '{{ raw_table }}'
 {%- endmacro %}
 
+{#- The key of a record, for `partition by` (NULLs compare equal there, as the contract's keys need). -#}
 {% macro _record_key(key_columns) -%}
-    concat_ws('|', {% for k in key_columns %}coalesce(cast({{ k }} as varchar), '~'){{ ", " if not loop.last }}{% endfor %})
+    {{ key_columns | join(', ') }}
 {%- endmacro %}
 
 {% macro _null_after_period_end(date_columns) -%}
@@ -39,8 +40,7 @@
         holdings.period_end,
         holdings.window_start,
         holdings.holding_order,
-        {{ placing_date if placing_date else 'null::date' }} as placing_date,
-        {{ _record_key(key_columns) }} as record_key
+        {{ placing_date if placing_date else 'null::date' }} as placing_date
     from {{ relation }} as rows_
     inner join ({{ _holdings(raw_table) }}) as holdings
         on rows_.extract_id = holdings.extract_id and rows_.la_code = holdings.la_code
@@ -54,7 +54,7 @@
 {% macro _located(relation, raw_table, key_columns, placing_date=none) -%}
     select *
     from ({{ _placed(relation, raw_table, key_columns, placing_date) }}) as placed
-    qualify row_number() over (partition by la_code, extract_id, record_key order by source_line) = 1
+    qualify row_number() over (partition by la_code, extract_id, {{ _record_key(key_columns) }} order by source_line) = 1
 {%- endmacro %}
 
 
@@ -96,12 +96,12 @@
         left join cover on placed.la_code = cover.la_code and placed.placing_date = cover.placing_date
         qualify
             row_number() over (
-                partition by placed.la_code, placed.record_key
+                partition by placed.la_code, {{ _record_key(key_columns) }}
                 order by placed.holding_order desc, placed.source_line
             ) = 1
             -- the authoritative extract must hold the key
             and placed.holding_order >= coalesce(
-                max(cover.cover_order) over (partition by placed.la_code, placed.record_key),
+                max(cover.cover_order) over (partition by placed.la_code, {{ _record_key(key_columns) }}),
                 placed.holding_order
             )
     )
@@ -128,27 +128,24 @@
         select * {{ _null_after_period_end(date_columns) }}
         from placed
         qualify row_number() over (
-            partition by la_code, record_key order by holding_order desc, source_line
+            partition by la_code, {{ _record_key(key_columns) }} order by holding_order desc, source_line
         ) = 1
     ),
 
     holdings as (
         {{ _holdings(raw_table) }}
-    ),
-
-    deleted as (
-        select distinct latest.la_code, latest.record_key
-        from latest
-        inner join holdings
-            on latest.la_code = holdings.la_code
-            and holdings.holding_order > latest.holding_order
-        where not coalesce(latest.{{ end_date }} < holdings.window_start, false)
     )
 
+    -- `latest` holds one row per key: a key is deleted when a later holding does not hold it
     select latest.* exclude (window_start, holding_order)
     from latest
-    anti join deleted
-        on latest.la_code = deleted.la_code and latest.record_key = deleted.record_key
+    where not exists (
+        select 1
+        from holdings
+        where holdings.la_code = latest.la_code
+            and holdings.holding_order > latest.holding_order
+            and not coalesce(latest.{{ end_date }} < holdings.window_start, false)
+    )
 {%- endmacro %}
 
 
