@@ -128,14 +128,10 @@ def dagster_steps(home: Path, m: Measured) -> tuple[str | None, dict[str, dict[s
     return run_id, steps
 
 
-def dbt_profile(run_id: str | None, top: int = 8) -> dict[str, object]:
+def dbt_profile(data_dir: Path, top: int = 8) -> dict[str, object]:
     """Per-node times of the run's `dbt build` (its run_results.json): totals by kind and the slowest."""
-    if not run_id:
-        return {}
-    found = sorted(
-        (REPO / "dbt_project" / "target").glob(f"warehouse_models-{run_id[:7]}-*/run_results.json")
-    )
-    if not found:
+    found = [data_dir / "dbt_target" / "run_results.json"]
+    if not found[-1].exists():
         return {}
     results = json.loads(found[-1].read_text(encoding="utf-8"))["results"]
     by_kind: dict[str, float] = {}
@@ -169,7 +165,7 @@ def pipeline(env: dict[str, str], home: Path, work: Path, name: str, timeout: fl
     out["run_id"] = run_id
     out["steps"] = steps
     out["startup_and_other_seconds"] = round(m.seconds - sum(s["seconds"] for s in steps.values()), 1)
-    out["dbt"] = dbt_profile(run_id)
+    out["dbt"] = dbt_profile(Path(env["CSC_DATA_DIR"]))
     log(f"{name}: {out['seconds']} s, exit {m.returncode}, peak tree RSS {out['peak_tree_rss_mb']} MB")
     return out
 
