@@ -15,6 +15,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from ingest.archive import ensure_private_dir
 from ingest.settings import Settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -70,5 +71,8 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
     os.environ["CSC_WAREHOUSE_PATH"] = str(settings.warehouse_path)
     # One target folder, replaced by every build (one build at a time: the duckdb_writer pool), instead of
     # dagster-dbt's new folder per run under dbt_project/target (12 MB a run, never cleaned up).
-    target = (settings.data_dir / "dbt_target").resolve()
+    target = ensure_private_dir((settings.data_dir / "dbt_target").resolve())
     yield from dbt.cli(BUILD_ARGS, context=context, target_path=target).stream()
+    # dagster-dbt copies partial_parse.msgpack in with its 0644 mode; the folder is private, the files too
+    for path in target.rglob("*"):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
