@@ -406,10 +406,6 @@ def _write_batch(con, batch: dict[int, _Pending], settings: Settings, clock: Cou
         )
 
 
-def _symlinks(folder: Path) -> dict[str, str]:
-    return {name: "" for name in list_files(folder) if (folder / name).is_symlink()}
-
-
 # ---------------------------------------------------------------------------------------------- commentary
 _MONTH_FILE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.csv$")
 
