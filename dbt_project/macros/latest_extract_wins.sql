@@ -67,11 +67,13 @@
     the key survives, in that extract's version, only if the authoritative extract holds it.
 -#}
 {% macro latest_extract_wins_events(relation, raw_table, key_columns, placing_date, date_columns=[]) -%}
-    {#- One window pass over the rows (not a de-duplication pass, a union, a DISTINCT over every key and a
-        join back): `placing_date` is a function of the key columns in every caller, so (b) is the latest
-        extract whose window covers the key's placing date, computed per (council, date) in `cover`, and
-        the first row by (holding_order desc, source_line) is the latest extract's version of the key,
-        de-duplicated within that extract as _located does. -#}
+    {#- `placing_date` is a function of the key columns in every caller, so (b) is one extract per
+        (council, placing date): `cover`, the latest extract whose window covers the date. A copy held by an
+        extract older than that can never be the survivor (its key is either restated by the covering extract
+        or a later one, or deleted), so it is dropped before the one window pass; most rows are such copies
+        (each monthly drop re-sends months of events). The first remaining row by (holding_order desc,
+        source_line) is the latest extract's version of the key, de-duplicated within that extract as
+        _located does. -#}
     with
     placed as (
         {{ _placed(relation, raw_table, key_columns, placing_date) }}
@@ -91,22 +93,20 @@
     ),
 
     resolved as (
-        select placed.*, cover.cover_order
+        select placed.*
         from placed
         left join cover on placed.la_code = cover.la_code and placed.placing_date = cover.placing_date
+        -- the authoritative extract (the latest of the covering extract and those holding the key) must
+        -- hold the key
+        where cover.cover_order is null or placed.holding_order >= cover.cover_order
         qualify
             row_number() over (
                 partition by placed.la_code, {{ _record_key(key_columns) }}
                 order by placed.holding_order desc, placed.source_line
             ) = 1
-            -- the authoritative extract must hold the key
-            and placed.holding_order >= coalesce(
-                max(cover.cover_order) over (partition by placed.la_code, {{ _record_key(key_columns) }}),
-                placed.holding_order
-            )
     )
 
-    select resolved.* exclude (window_start, holding_order, cover_order) {{ _null_after_period_end(date_columns) }}
+    select resolved.* exclude (window_start, holding_order) {{ _null_after_period_end(date_columns) }}
     from resolved
 {%- endmacro %}
 
