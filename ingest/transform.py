@@ -312,6 +312,8 @@ def _build_norm(con, table: RawTable, rejected: list[int]) -> None:
         "JOIN stage_extracts AS e USING (extract_no)",
         f"LEFT JOIN _keys AS k ON k.la_code = e.la_code AND k.raw = s.{id_field}",
     ]
+    # A row with a pseudonym has a non-blank ID, so only rows without one are tested for blankness (the
+    # regular expressions cost as much as the rest of the statement when run on every row).
     blank = []
     for i, col in enumerate(table.source):
         field = _q(col.field)
@@ -330,7 +332,7 @@ def _build_norm(con, table: RawTable, rejected: list[int]) -> None:
         WITH v AS (
             SELECT {", ".join(selects)}
             FROM {stage} AS s {" ".join(joins)}
-            WHERE NOT ({" AND ".join(blank)}) {excluded}
+            WHERE (k.key IS NOT NULL OR NOT ({" AND ".join(blank)})) {excluded}
         )
         SELECT *, ({q_pre}) AS _q_pre, false AS _dup FROM v
         """
