@@ -37,7 +37,7 @@ from ingest.normalise import (
     us_style_dates,
 )
 from ingest.schema import META_TABLES, RAW_SCHEMA, Kind, RawTable, SourceColumn
-from ingest.staging import stage_table_name
+from ingest.staging import record_number, stage_table_name
 
 __all__ = ["HMAC_SQL", "BatchCounts", "drop_batch_tables", "hmac_pads", "normalise_batch", "write_batch"]
 
@@ -178,7 +178,8 @@ def _rows_with(con, table: RawTable, col: SourceColumn, texts: list[str]) -> lis
     con.executemany("INSERT INTO _texts VALUES (?)", [[t] for t in texts])
     return con.execute(
         f"""
-        SELECT f.file_id, f.source_file, min(s.n - f.line_offset), count(*), arg_min(s.{_q(col.field)}, s.n)
+        SELECT f.file_id, f.source_file, min({record_number("s")} - f.line_offset), count(*),
+               arg_min(s.{_q(col.field)}, {record_number("s")})
         FROM {stage_table_name(table)} AS s
         JOIN stage_files AS f USING (file_id)
         JOIN _texts AS t ON t.raw = s.{_q(col.field)}
@@ -303,7 +304,7 @@ def _build_norm(con, table: RawTable, rejected: list[int]) -> None:
     selects = [
         "s.file_id",
         "f.extract_no",
-        "CAST(s.n - f.line_offset AS INTEGER) AS source_line",
+        f"CAST({record_number('s')} - f.line_offset AS INTEGER) AS source_line",
         "e.extract_date + 1 AS _day_after",
         f"k.key AS {key_name}",
     ]
