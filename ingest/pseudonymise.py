@@ -1,7 +1,7 @@
 """Keyed pseudonyms (contract §6): the definition, in Python.
 
 ``child_key = HMAC-SHA256(key, "<la_code>:<normalised id>")``, hex, first 32 characters; the same function
-keys foster households (``household_key``). Ingest computes it in DuckDB, once per distinct ID of a batch
+keys foster households (``household_key``). Ingest computes it in DuckDB, once per distinct ID text of a batch
 (``ingest.transform``); this function is its reference, and tests compare the two.
 """
 

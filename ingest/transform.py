@@ -5,7 +5,7 @@ the batch (a few thousand dates, a handful of codes); their results are joined b
 tables, so one implementation of each rule serves every row, whatever its count. Child and household IDs are
 normalised the same way (distinct texts) and hashed in SQL: ``HMAC-SHA256(key, "<la_code>:<id>")`` written
 with DuckDB's ``sha256`` over the key's inner and outer pads (equal to Python's ``hmac``, tested), once per
-distinct ID of the batch. The key is a query parameter, never part of a statement's text.
+council and distinct ID text of the batch. The key is a query parameter, never part of a statement's text.
 
 Row rules, per file (as before): a code outside its set in a required column, a blank ID or placing date, an
 end before its start and a date after the extract date quarantine the row; a later row repeating a file's
@@ -189,7 +189,7 @@ def _rows_with(con, table: RawTable, col: SourceColumn, texts: list[str]) -> lis
 
 
 def _build_keys(con, tables: list[RawTable], key: bytes) -> None:
-    """_keys(la_code, raw, key): the pseudonym of every ID text of the batch (HMAC once per distinct ID)."""
+    """_keys(la_code, raw, key): the pseudonym of every ID text of the batch (one HMAC per council, text)."""
     selects = []
     for table in tables:
         id_field = _q(table.source[0].field)
@@ -204,11 +204,7 @@ def _build_keys(con, tables: list[RawTable], key: bytes) -> None:
         + ")"
     )
     # A text of capital letters and digits only is already in normal form (normalise_ids returns it unchanged,
-    # tested); every other text goes through normalise_ids, the one definition.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _id_map AS SELECT DISTINCT raw, raw AS id FROM _raw_ids "
-        f"WHERE regexp_full_match(raw, '{_NORMAL_ID}')"
-    )
+    # tested) and is hashed as it is; every other text goes through normalise_ids, the one definition.
     texts = [
         r[0]
         for r in con.execute(
@@ -218,29 +214,25 @@ def _build_keys(con, tables: list[RawTable], key: bytes) -> None:
     uniques = pd.Series(texts, dtype=object)
     frame = pd.DataFrame({"raw": uniques, "id": normalise_ids(uniques).reset_index(drop=True)})
     con.register("_id_frame", frame)
+    outer, inner = hmac_pads(key)
     try:
-        con.execute("INSERT INTO _id_map SELECT raw, id FROM _id_frame WHERE id IS NOT NULL")
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _keys AS
+            SELECT la_code, raw, {HMAC_SQL} AS key
+            FROM (SELECT la_code, raw, raw AS id FROM _raw_ids WHERE regexp_full_match(raw, '{_NORMAL_ID}'))
+            UNION ALL
+            SELECT la_code, raw, {HMAC_SQL} AS key
+            FROM (
+                SELECT r.la_code, r.raw, CAST(m.id AS VARCHAR) AS id
+                FROM _raw_ids AS r JOIN _id_frame AS m ON m.raw = r.raw
+                WHERE m.id IS NOT NULL
+            )
+            """,
+            {"outer": outer, "inner": inner},
+        )
     finally:
         con.unregister("_id_frame")
-    outer, inner = hmac_pads(key)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _keys AS
-        WITH pairs AS (
-            SELECT DISTINCT r.la_code, m.id FROM _raw_ids AS r JOIN _id_map AS m USING (raw)
-        ),
-        hashed AS (
-            SELECT la_code, id,
-                   {HMAC_SQL} AS key
-            FROM pairs
-        )
-        SELECT r.la_code, r.raw, h.key
-        FROM _raw_ids AS r
-        JOIN _id_map AS m USING (raw)
-        JOIN hashed AS h ON h.la_code = r.la_code AND h.id = m.id
-        """,
-        {"outer": outer, "inner": inner},
-    )
 
 
 def _key_name(table: RawTable) -> str:
