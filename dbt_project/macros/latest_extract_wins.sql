@@ -67,6 +67,11 @@
     the key survives, in that extract's version, only if the authoritative extract holds it.
 -#}
 {% macro latest_extract_wins_events(relation, raw_table, key_columns, placing_date, date_columns=[]) -%}
+    {%- if placing_date.split('::')[0] not in key_columns -%}
+        {{ exceptions.raise_compiler_error(
+            "latest_extract_wins_events: placing_date '" ~ placing_date ~ "' must be a key column (or a cast of one)"
+        ) }}
+    {%- endif %}
     {#- `placing_date` is a function of the key columns in every caller, so (b) is one extract per
         (council, placing date): `cover`, the latest extract whose window covers the date. A copy held by an
         extract older than that can never be the survivor (its key is either restated by the covering extract
