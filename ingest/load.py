@@ -59,7 +59,7 @@ from ingest.schema import (
     table_for_csv_path,
 )
 from ingest.settings import Settings
-from ingest.staging import StagedFile, create_stage_tables, stage_files, stage_frame
+from ingest.staging import StagedFile, create_stage_tables, insert_rows, stage_files, stage_frame
 from ingest.transform import drop_batch_tables, normalise_batch, write_batch
 
 log = logging.getLogger(__name__)
@@ -334,8 +334,10 @@ def _write_batch(con, batch: dict[int, _Pending], settings: Settings, clock: Cou
         "CREATE OR REPLACE TEMP TABLE stage_extracts "
         "(extract_no INTEGER, la_code VARCHAR, extract_id VARCHAR, extract_date DATE)"
     )
-    con.executemany(
-        "INSERT INTO stage_extracts VALUES (?, ?, ?, ?)",
+    insert_rows(
+        con,
+        "stage_extracts",
+        ["extract_no", "la_code", "extract_id", "extract_date"],
         [[no, p.manifest.la_code, p.manifest.extract_id, p.manifest.extract_date] for no, p in batch.items()],
     )
     try:

@@ -49,9 +49,31 @@ from ingest.schema import RawTable
 
 log = logging.getLogger(__name__)
 
-__all__ = ["StagedFile", "cell_text", "record_number", "stage_files", "stage_frame", "stage_table_name"]
+__all__ = [
+    "StagedFile",
+    "cell_text",
+    "insert_rows",
+    "record_number",
+    "stage_files",
+    "stage_frame",
+    "stage_table_name",
+]
 
 _HEAD_BYTES = 64 * 1024
+
+
+def insert_rows(con, table: str, columns: list[str], rows: list[list]) -> None:
+    """Append Python rows to a (temp) table through one DataFrame: ``executemany`` runs one statement per row
+    (1.4 s for 3,000 rows, against 0.02 s)."""
+    if not rows:
+        return
+    con.register("_insert_rows", pd.DataFrame(rows, columns=columns))
+    try:
+        con.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _insert_rows"
+        )
+    finally:
+        con.unregister("_insert_rows")
 
 
 def record_number(alias: str) -> str:
@@ -195,8 +217,9 @@ def _record_files(con, files: list[StagedFile], layouts: dict[int, _CsvLayout]) 
             mismatched.append(f)
             continue
         rows.append([f.file_id, f.extract_no, f.table.name, f.source_file, first - (layout.header_line + 1)])
-    if rows:
-        con.executemany("INSERT INTO stage_files VALUES (?, ?, ?, ?, ?)", rows)
+    insert_rows(
+        con, "stage_files", ["file_id", "extract_no", "table_name", "source_file", "line_offset"], rows
+    )
     for f in mismatched:
         con.execute(f"DELETE FROM {stage_table_name(f.table)} WHERE file_id = ?", [f.file_id])
     return mismatched

@@ -37,7 +37,7 @@ from ingest.normalise import (
     us_style_dates,
 )
 from ingest.schema import META_TABLES, RAW_SCHEMA, Kind, RawTable, SourceColumn
-from ingest.staging import record_number, stage_table_name
+from ingest.staging import insert_rows, record_number, stage_table_name
 
 __all__ = ["HMAC_SQL", "BatchCounts", "drop_batch_tables", "hmac_pads", "normalise_batch", "write_batch"]
 
@@ -175,7 +175,7 @@ def _build_maps(con, table: RawTable) -> list[_Problem]:
 def _rows_with(con, table: RawTable, col: SourceColumn, texts: list[str]) -> list[tuple]:
     """Per file holding any of ``texts`` in ``col``: (file_id, source_file, first line, rows, first text)."""
     con.execute("CREATE OR REPLACE TEMP TABLE _texts (raw VARCHAR)")
-    con.executemany("INSERT INTO _texts VALUES (?)", [[t] for t in texts])
+    insert_rows(con, "_texts", ["raw"], [[t] for t in texts])
     return con.execute(
         f"""
         SELECT f.file_id, f.source_file, min({record_number("s")} - f.line_offset), count(*),
