@@ -220,10 +220,9 @@ def _build_keys(con, tables: list[RawTable], key: bytes) -> None:
             f"""
             CREATE OR REPLACE TEMP TABLE _keys AS
             SELECT la_code, raw, {HMAC_SQL} AS key
-            FROM (SELECT la_code, raw, raw AS id FROM _raw_ids WHERE regexp_full_match(raw, '{_NORMAL_ID}'))
-            UNION ALL
-            SELECT la_code, raw, {HMAC_SQL} AS key
             FROM (
+                SELECT la_code, raw, raw AS id FROM _raw_ids WHERE regexp_full_match(raw, '{_NORMAL_ID}')
+                UNION ALL
                 SELECT r.la_code, r.raw, CAST(m.id AS VARCHAR) AS id
                 FROM _raw_ids AS r JOIN _id_frame AS m ON m.raw = r.raw
                 WHERE m.id IS NOT NULL
