@@ -86,7 +86,10 @@ def _convert(col: SourceColumn, uniques: pd.Series) -> tuple[pd.Series, np.ndarr
     none = np.zeros(len(uniques), dtype=bool)
     if col.kind in _DATE_KINDS:
         values, bad = parse_dates(uniques, with_time=col.kind is Kind.TIMESTAMP)
-        return values, bad, us_style_dates(uniques)
+        # a US-style date ("month" above 12) never parses as DD/MM/YYYY: only unparseable texts are looked at
+        us = np.zeros(len(uniques), dtype=bool)
+        us[bad] = us_style_dates(uniques[bad])
+        return values, bad, us
     if col.kind is Kind.INTEGER:
         values, bad = parse_integers(uniques)
         return values, bad, none

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +65,18 @@ def render_month(
     return Rendered(la_code, card.reporting_month, html, xlsx, len(card.restatements))
 
 
+#: Councils per worker process below which the board pack renders in the calling process (a spawned worker
+#: costs about a second of imports; one council's month takes about 0.2 s).
+COUNCILS_PER_WORKER = 20
+
+
+def _render_job(job: tuple[Path, str, dt.date, Path]) -> Rendered:
+    published_dir, la_code, month, reports_dir = job
+    return render_month(
+        published_dir, la_code, month, reports_dir / la_code, ledger_dir=reports_dir, record=False
+    )
+
+
 def after_publication(
     published_dir: Path,
     reports_dir: Path,
@@ -73,7 +87,9 @@ def after_publication(
     Records the publication in the first-published ledger (``<reports_dir>/first_published.parquet``) and
     renders, for every council in the published scorecard, ``reporting_month`` (or the council's latest
     published month when it has no row for that month, or when ``reporting_month`` is None) into
-    ``<reports_dir>/<la_code>/scorecard_<la_code>_<YYYY-MM>.html`` and ``.xlsx``.
+    ``<reports_dir>/<la_code>/scorecard_<la_code>_<YYYY-MM>.html`` and ``.xlsx``; with more than
+    ``COUNCILS_PER_WORKER`` councils per core, in one spawned process per core (England's 153 councils: 20.3 s
+    in the pipeline, against 28.5-33.7 s one after another).
     """
     reports_dir = Path(reports_dir)
     added = record_publication(published_dir, reports_dir)
@@ -81,13 +97,18 @@ def after_publication(
     with open_published(published_dir) as con:
         councils = [r[0] for r in con.execute("select distinct la_code from scorecard order by 1").fetchall()]
         months = {la: reporting_months(con, la) for la in councils}
-    out = []
-    for la_code in councils:
-        month = wanted if wanted in months[la_code] else months[la_code][-1]
-        out.append(
-            render_month(
-                published_dir, la_code, month, reports_dir / la_code, ledger_dir=reports_dir, record=False
-            )
-        )
+    jobs = [
+        (published_dir, la_code, wanted if wanted in months[la_code] else months[la_code][-1], reports_dir)
+        for la_code in councils
+    ]
+    workers = min(os.cpu_count() or 1, len(jobs) // COUNCILS_PER_WORKER)
+    if workers > 1:
+        # Rendering is Python work (templates, workbooks): one process per core. Spawned, not forked: the
+        # parent may hold DuckDB and Dagster threads.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            out = list(pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+    else:
+        out = [_render_job(job) for job in jobs]
     log.info("ledger: %d new published cells; rendered %d scorecards", added, len(out))
     return out
