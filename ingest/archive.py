@@ -1,10 +1,7 @@
 """Content-addressed archive of every file as received: ``<archive>/<sha256[:2]>/<sha256>``.
 
 Files are written owner-only (0600) in owner-only directories (0700), atomically (temporary file, then
-``os.replace``). A file already archived is not written again. :class:`ArchiveWriter` writes them on a
-background thread, so ingest's DuckDB work goes on meanwhile; ingest waits for it before it records anything
-about a file (a batch's commit, a rejection), so a file is never known to the warehouse and missing from the
-archive.
+``os.replace``). A file already archived is not written again.
 """
 
 from __future__ import annotations
@@ -13,12 +10,11 @@ import logging
 import os
 import shutil
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ArchiveWriter", "archive_file", "ensure_private_dir", "make_private"]
+__all__ = ["archive_file", "ensure_private_dir", "make_private"]
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -64,34 +60,3 @@ def archive_file(source: Path, archive_dir: Path, sha256: str, data: bytes | Non
         raise
     log.debug("archived %s as %s", source.name, sha256[:12])
     return target
-
-
-class ArchiveWriter:
-    """:func:`archive_file` on one background thread (writing the copies is I/O, which releases the GIL).
-
-    ``wait()`` returns once every file submitted so far is archived, and raises the first error; use as a
-    context manager (leaving it waits, then stops the thread).
-    """
-
-    def __init__(self, archive_dir: Path) -> None:
-        self.archive_dir = archive_dir
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
-        self._pending: list[Future] = []
-
-    def submit(self, source: Path, sha256: str, data: bytes) -> None:
-        self._pending.append(self._pool.submit(archive_file, source, self.archive_dir, sha256, data))
-
-    def wait(self) -> None:
-        pending, self._pending = self._pending, []
-        for future in pending:
-            future.result()
-
-    def __enter__(self) -> ArchiveWriter:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        try:
-            if exc[0] is None:
-                self.wait()
-        finally:
-            self._pool.shutdown(wait=True)

@@ -6,8 +6,7 @@ folder, in (council, folder) order:
 1. read manifest.json (its sha256 gives ``extract_id`` = first 16 hex); an extract_id already in
    ``raw.extracts`` is skipped ("already ingested"); a folder rejected before with the same manifest is
    skipped ("rejected before, manifest unchanged");
-2. read every file once: hash it and archive it as received (content-addressed), before anything is checked
-   (the copies are written on a background thread, waited for before the extract is committed or rejected);
+2. read every file once: hash it and archive it as received (content-addressed), before anything is checked;
 3. validate the manifest and verify the files against it (a problem here is recorded at once).
 
 Extracts that pass wait in a batch (about ``BATCH_BYTES`` of files). A batch is staged as text in DuckDB
@@ -36,7 +35,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest.archive import ArchiveWriter, archive_file, ensure_private_dir, make_private
+from ingest.archive import archive_file, ensure_private_dir, make_private
 from ingest.manifest import (
     COMMENTARY_DIR,
     MANIFEST_NAME,
@@ -216,9 +215,9 @@ def _record_rejection(con, la_code: str, folder: str, manifest_sha: str | None, 
 
 # ---------------------------------------------------------------------------------------------- extracts
 #: Extracts are staged and written in batches of about this many bytes of files (the batch's files are held in
-#: memory between hashing and staging); a batch is one transaction. Each batch costs a few seconds whatever
-#: its size (one statement per value column and raw table): ten councils' 689 MB ingest in 22.1 s as one
-#: batch against 24.5 s as two of 512 MB, for 470 MB more memory (2.65 against 2.18 GB).
+#: memory between hashing and staging); a batch is one transaction. Each batch costs a few seconds whatever its
+#: size (one statement per value column and raw table): ten councils' 689 MB ingest in 22.1 s as one batch
+#: against 24.5 s as two of 512 MB, for 470 MB more memory (2.65 against 2.18 GB).
 BATCH_BYTES = 2**30
 
 
@@ -240,15 +239,7 @@ class _Pending:
         return sum(len(f.data or b"") for f in self.files) + sum(len(frame) * 100 for _, frame in self.sheets)
 
 
-def _prepare_extract(
-    con,
-    folder: Path,
-    settings: Settings,
-    archive: ArchiveWriter,
-    extract_no: int,
-    file_ids,
-    batch_ids: set[str],
-):
+def _prepare_extract(con, folder: Path, settings: Settings, extract_no: int, file_ids, batch_ids: set[str]):
     """Checks up to the files' hashes; returns a :class:`_Pending` or a finished :class:`ExtractResult`."""
     la_code = folder.parent.name
     rel = _relative(folder, settings.landing_dir)
@@ -280,7 +271,7 @@ def _prepare_extract(
         return result
     try:
         # archive every file as received (before any check can refuse it: nothing received is lost)
-        archive.submit(folder / MANIFEST_NAME, manifest_sha, raw_manifest)
+        archive_file(folder / MANIFEST_NAME, settings.archive_dir, manifest_sha, raw_manifest)
         contents: dict[str, bytes] = {}
         hashes: dict[str, str] = {}
         for name in list_files(folder):
@@ -289,7 +280,7 @@ def _prepare_extract(
                 continue
             data = (folder / name).read_bytes()
             hashes[name] = hashlib.sha256(data).hexdigest()
-            archive.submit(folder / name, hashes[name], data)
+            archive_file(folder / name, settings.archive_dir, hashes[name], data)
             contents[name] = data
         manifest = parse_manifest(raw_manifest, la_code, known_councils())
         files = verify_files(folder, manifest, hashes)
@@ -318,7 +309,6 @@ def _prepare_extract(
             )
     except (ExtractRejected, FileRejected) as exc:
         result.message = str(exc)
-        archive.wait()  # the folder's files are in the archive before its rejection is recorded
         _record_rejection(con, la_code, rel, manifest_sha, result.message)
         log.warning("rejected %s: %s", rel, result.message)
         return result
@@ -337,9 +327,7 @@ def _insert_frame(con, table: str, frame: pd.DataFrame, columns: tuple[tuple[str
         con.unregister("_ingest_frame")
 
 
-def _write_batch(
-    con, batch: dict[int, _Pending], settings: Settings, archive: ArchiveWriter, clock: Counter[str]
-) -> None:
+def _write_batch(con, batch: dict[int, _Pending], settings: Settings, clock: Counter[str]) -> None:
     """Stage, normalise and write a batch of extracts: one transaction; a refused extract writes only its
     ``raw.rejected_extracts`` row."""
     tables = list(RAW_TABLES.values())
@@ -364,9 +352,6 @@ def _write_batch(
         started = time.perf_counter()
         normalise_batch(con, tables, settings.key_bytes, rejected)
         clock["normalise"] += time.perf_counter() - started
-        started = time.perf_counter()
-        archive.wait()  # every file of the batch is in the archive before the batch is committed
-        clock["read_hash_archive"] += time.perf_counter() - started
         started = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
         try:
@@ -550,14 +535,14 @@ def commentary_files(landing: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------------------------------------- landing
-def _ingest_extracts(con, settings: Settings, archive: ArchiveWriter, report: IngestReport) -> None:
+def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
     file_ids = itertools.count(1)
     batch: dict[int, _Pending] = {}
     size = 0
     for extract_no, folder in enumerate(discover_extracts(settings.landing_dir)):
         ids = {p.manifest.extract_id for p in batch.values()}
         started = time.perf_counter()
-        outcome = _prepare_extract(con, folder.path, settings, archive, extract_no, file_ids, ids)
+        outcome = _prepare_extract(con, folder.path, settings, extract_no, file_ids, ids)
         report.stage_seconds["read_hash_archive"] += time.perf_counter() - started
         if isinstance(outcome, ExtractResult):
             report.extracts.append(outcome)
@@ -566,10 +551,10 @@ def _ingest_extracts(con, settings: Settings, archive: ArchiveWriter, report: In
         batch[extract_no] = outcome
         size += outcome.size
         if size >= BATCH_BYTES:
-            _write_batch(con, batch, settings, archive, report.stage_seconds)
+            _write_batch(con, batch, settings, report.stage_seconds)
             batch, size = {}, 0
     if batch:
-        _write_batch(con, batch, settings, archive, report.stage_seconds)
+        _write_batch(con, batch, settings, report.stage_seconds)
 
 
 def ingest_landing(settings: Settings) -> IngestReport:
@@ -579,8 +564,7 @@ def ingest_landing(settings: Settings) -> IngestReport:
     ensure_private_dir(settings.archive_dir)
     con = open_warehouse(settings.warehouse_path)
     try:
-        with ArchiveWriter(settings.archive_dir) as archive:
-            _ingest_extracts(con, settings, archive, report)
+        _ingest_extracts(con, settings, report)
         files = commentary_files(settings.landing_dir)
         if files:
             codes = indicator_codes()
