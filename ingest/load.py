@@ -215,9 +215,9 @@ def _record_rejection(con, la_code: str, folder: str, manifest_sha: str | None, 
 
 # ---------------------------------------------------------------------------------------------- extracts
 #: Extracts are staged and written in batches of about this many bytes of files (the batch's files are held in
-#: memory between hashing and staging); a batch is one transaction. Each batch costs a few seconds whatever its
-#: size (one statement per value column and raw table): ten councils' 689 MB ingest in 22.1 s as one batch
-#: against 24.5 s as two of 512 MB, for 470 MB more memory (2.65 against 2.18 GB).
+#: memory between hashing and staging); a batch is one transaction. Each batch costs a few seconds whatever
+#: its size (one statement per value column and raw table): ten councils' 689 MB ingest in 22.1 s as one
+#: batch against 24.5 s as two of 512 MB, for 470 MB more memory (2.65 against 2.18 GB).
 BATCH_BYTES = 2**30
 
 
