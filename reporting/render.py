@@ -66,7 +66,7 @@ def render_month(
 
 
 #: Councils per worker process below which the board pack renders in the calling process (a spawned worker
-#: costs about a second of imports; one council's month takes about 0.2 s).
+#: costs its interpreter and 0.6 s of imports; one council's month takes about 0.2 s).
 COUNCILS_PER_WORKER = 20
 
 

@@ -497,6 +497,20 @@ def test_after_publication_renders_every_council(published, tmp_path):
     assert (tmp_path / "reports" / LEDGER_FILE).is_file()
 
 
+def test_after_publication_in_worker_processes_renders_the_same_files(published, tmp_path, monkeypatch):
+    alone = after_publication(published, tmp_path / "alone", LAST)
+    monkeypatch.setattr("reporting.render.COUNCILS_PER_WORKER", 1)  # two councils: two spawned workers
+    monkeypatch.setattr("reporting.render.os.cpu_count", lambda: 2)
+    pooled = after_publication(published, tmp_path / "pooled", LAST)
+    assert [(r.la_code, r.reporting_month, r.restatements) for r in pooled] == [
+        (r.la_code, r.reporting_month, r.restatements) for r in alone
+    ]
+    for a, b in zip(alone, pooled, strict=True):
+        assert b.html.parent == tmp_path / "pooled" / b.la_code
+        assert b.html.read_bytes() == a.html.read_bytes()
+        assert b.xlsx.is_file()
+
+
 def test_data_dictionary_is_generated_from_the_catalogue():
     cat = read_catalogue()
     assert DICTIONARY.read_text(encoding="utf-8") == render(cat), "run python -m reporting.data_dictionary"
