@@ -220,32 +220,22 @@
         them twice, so DuckDB materialised them, and de-duplicated every extract's rows before the join:
         stg_ssda903__episodes at England 21.6 s against 10.7 s (CREATE TABLE AS, one DuckDB thread, same rows). -#}
     with
-    holdings as (
-        {{ _holdings(raw_table) }}
-    ),
-
     child_latest as (
-        select
-            rows_.*,
-            holdings.extract_date,
-            holdings.period_end,
-            holdings.window_start,
-            holdings.holding_order
-        from {{ relation }} as rows_
-        inner join holdings on rows_.extract_id = holdings.extract_id and rows_.la_code = holdings.la_code
-        qualify holdings.holding_order = max(holdings.holding_order) over (partition by rows_.la_code, rows_.child_key)
+        select *
+        from ({{ _placed(relation, raw_table, key_columns) }}) as held
+        qualify holding_order = max(holding_order) over (partition by la_code, child_key)
     ),
 
     located as (
         select *
         from child_latest
         {% if placing_date -%}
-        -- records placed after their extract's period_end are ignored
+        -- records placed after their extract's period_end are ignored (as in _placed, after the window here)
         where {{ placing_date }} is not null and {{ placing_date }} <= period_end
         {% endif -%}
         qualify row_number() over (partition by la_code, extract_id, {{ _record_key(key_columns) }} order by source_line) = 1
     )
 
-    select located.* exclude (window_start, holding_order) {{ _null_after_period_end(date_columns) }}
+    select located.* exclude (window_start, holding_order, placing_date) {{ _null_after_period_end(date_columns) }}
     from located
 {%- endmacro %}
