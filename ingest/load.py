@@ -6,7 +6,9 @@ folder, in (council, folder) order:
 1. read manifest.json (its sha256 gives ``extract_id`` = first 16 hex); an extract_id already in
    ``raw.extracts`` is skipped ("already ingested"); a folder rejected before with the same manifest is
    skipped ("rejected before, manifest unchanged");
-2. read every file once: hash it and archive it as received (content-addressed), before anything is checked;
+2. read every file once: hash it, archive it as received (content-addressed) before anything is checked, and
+   locate a CSV file's header row. A reading thread does this ahead of the loader (the bytes are not kept:
+   DuckDB reads the files), so reading and archiving overlap the batches' work in DuckDB;
 3. validate the manifest and verify the files against it (a problem here is recorded at once).
 
 Extracts that pass wait in a batch (about ``BATCH_BYTES`` of files). A batch is staged as text in DuckDB
@@ -29,6 +31,7 @@ import os
 import re
 import time
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +62,15 @@ from ingest.schema import (
     table_for_csv_path,
 )
 from ingest.settings import Settings
-from ingest.staging import StagedFile, create_stage_tables, insert_rows, stage_files, stage_frame
+from ingest.staging import (
+    CsvLayout,
+    StagedFile,
+    create_stage_tables,
+    csv_layout,
+    insert_rows,
+    stage_files,
+    stage_frame,
+)
 from ingest.transform import drop_batch_tables, normalise_batch, write_batch
 
 log = logging.getLogger(__name__)
@@ -99,7 +110,8 @@ class IngestReport:
     extracts: list[ExtractResult] = field(default_factory=list)
     commentary: list[CommentaryResult] = field(default_factory=list)
     seconds: float = 0.0
-    #: where the time went: reading, hashing and archiving files; staging; normalising; writing (and commit)
+    #: where the time went: checking extracts and waiting for the reading thread; staging; normalising;
+    #: writing (and commit)
     stage_seconds: Counter[str] = field(default_factory=Counter)
 
     def _with(self, status: str) -> list[ExtractResult]:
@@ -214,10 +226,10 @@ def _record_rejection(con, la_code: str, folder: str, manifest_sha: str | None, 
 
 
 # ---------------------------------------------------------------------------------------------- extracts
-#: Extracts are staged and written in batches of about this many bytes of files (the batch's files are held in
-#: memory between hashing and staging); a batch is one transaction. Each batch costs a few seconds whatever
-#: its size (one statement per value column and raw table): ten councils' 689 MB ingest in 22.1 s as one
-#: batch against 24.5 s as two of 512 MB, for 470 MB more memory (2.65 against 2.18 GB).
+#: Extracts are staged and written in batches of about this many bytes of files; a batch is one transaction.
+#: Each batch costs a few seconds whatever its size (one statement per value column and raw table): ten
+#: councils' 689 MB ingest in 22.1 s as one batch against 24.5 s as two of 512 MB, for 470 MB more memory
+#: (2.65 against 2.18 GB, when the batch's bytes were still held in memory).
 BATCH_BYTES = 2**30
 
 
@@ -236,11 +248,63 @@ class _Pending:
 
     @property
     def size(self) -> int:
-        return sum(len(f.data or b"") for f in self.files) + sum(len(frame) * 100 for _, frame in self.sheets)
+        return sum(f.size for f in self.files) + sum(len(frame) * 100 for _, frame in self.sheets)
 
 
-def _prepare_extract(con, folder: Path, settings: Settings, extract_no: int, file_ids, batch_ids: set[str]):
-    """Checks up to the files' hashes; returns a :class:`_Pending` or a finished :class:`ExtractResult`."""
+@dataclass
+class _Received:
+    """An extract folder's files as read once: hashed, archived as received, and each contract CSV file's
+    header located (:func:`ingest.staging.csv_layout`). The bytes are not kept."""
+
+    manifest_sha: str
+    hashes: dict[str, str] = field(default_factory=dict)  # {relative path: sha256}; "" for a symbolic link
+    sizes: dict[str, int] = field(default_factory=dict)
+    layouts: dict[str, CsvLayout | None] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)  # header problems, which refuse the extract
+
+
+def _receive(folder: Path, archive_dir: Path, raw_manifest: bytes, manifest_sha: str) -> _Received:
+    """Archive every file of ``folder`` as received (before any check can refuse it: nothing received is
+    lost), hash it, and locate each CSV file's header."""
+    archive_file(folder / MANIFEST_NAME, archive_dir, manifest_sha, raw_manifest)
+    received = _Received(manifest_sha)
+    for name in list_files(folder):
+        path = folder / name
+        if path.is_symlink():
+            received.hashes[name] = ""
+            continue
+        data = path.read_bytes()
+        received.hashes[name] = sha = hashlib.sha256(data).hexdigest()
+        received.sizes[name] = len(data)
+        archive_file(path, archive_dir, sha, data)
+        table = table_for_csv_path(name)
+        if table is not None:
+            try:
+                received.layouts[name] = csv_layout(data, table, name)
+            except FileRejected as exc:
+                received.problems[name] = str(exc)
+    return received
+
+
+def _receive_ahead(folder: Path, archive_dir: Path, rel: str, done: set[str], rejected: set[tuple]):
+    """:func:`_receive` on the reading thread; None for a folder the loader will skip (its extract was
+    loaded, or refused with this manifest, before this run) or whose manifest cannot be read (the loader
+    records that)."""
+    try:
+        raw_manifest = (folder / MANIFEST_NAME).read_bytes()
+    except OSError:
+        return None
+    manifest_sha = hashlib.sha256(raw_manifest).hexdigest()
+    if manifest_sha[:16] in done or (rel, manifest_sha) in rejected:
+        return None
+    return _receive(folder, archive_dir, raw_manifest, manifest_sha)
+
+
+def _prepare_extract(
+    con, folder: Path, settings: Settings, extract_no: int, file_ids, batch_ids: set[str], ahead: Future
+):
+    """Checks up to the files' hashes; returns a :class:`_Pending` or a finished :class:`ExtractResult`.
+    ``ahead``: the reading thread's :func:`_receive_ahead` for this folder."""
     la_code = folder.parent.name
     rel = _relative(folder, settings.landing_dir)
     result = ExtractResult(rel, la_code, "rejected")
@@ -269,21 +333,12 @@ def _prepare_extract(con, folder: Path, settings: Settings, extract_no: int, fil
         result.status, result.message = "skipped", "rejected before, manifest unchanged"
         log.info("skipped %s: rejected before and its manifest is unchanged", rel)
         return result
+    received = ahead.result()
+    if received is None or received.manifest_sha != manifest_sha:  # the manifest changed since it was read
+        received = _receive(folder, settings.archive_dir, raw_manifest, manifest_sha)
     try:
-        # archive every file as received (before any check can refuse it: nothing received is lost)
-        archive_file(folder / MANIFEST_NAME, settings.archive_dir, manifest_sha, raw_manifest)
-        contents: dict[str, bytes] = {}
-        hashes: dict[str, str] = {}
-        for name in list_files(folder):
-            if (folder / name).is_symlink():
-                hashes[name] = ""
-                continue
-            data = (folder / name).read_bytes()
-            hashes[name] = hashlib.sha256(data).hexdigest()
-            archive_file(folder / name, settings.archive_dir, hashes[name], data)
-            contents[name] = data
         manifest = parse_manifest(raw_manifest, la_code, known_councils())
-        files = verify_files(folder, manifest, hashes)
+        files = verify_files(folder, manifest, received.hashes)
         pending = _Pending(result, manifest, [], [])
         annex_csv = [name for name in files if name.startswith("annex_a/")]
         if ANNEX_A_WORKBOOK in files and annex_csv:
@@ -305,7 +360,16 @@ def _prepare_extract(con, folder: Path, settings: Settings, extract_no: int, fil
             if table is None:
                 raise ExtractRejected(f"{name}: not a file of the extract contract (unknown file name)")
             pending.files.append(
-                StagedFile(next(file_ids), extract_no, table, name, files[name], contents[name])
+                StagedFile(
+                    next(file_ids),
+                    extract_no,
+                    table,
+                    name,
+                    files[name],
+                    size=received.sizes[name],
+                    layout=received.layouts.get(name),
+                    problem=received.problems.get(name),
+                )
             )
     except (ExtractRejected, FileRejected) as exc:
         result.message = str(exc)
@@ -536,25 +600,50 @@ def commentary_files(landing: Path) -> list[Path]:
 
 # ---------------------------------------------------------------------------------------------- landing
 def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
+    """Extracts in (council, folder) order, in batches; one reading thread reads, hashes and archives the
+    files ahead of the batches (DuckDB releases the GIL), skipping the folders loaded or refused before."""
     file_ids = itertools.count(1)
+    folders = discover_extracts(settings.landing_dir)
+    done = {r[0] for r in con.execute(f"SELECT extract_id FROM {RAW_SCHEMA}.extracts").fetchall()}
+    rejected = set(
+        con.execute(f"SELECT folder, manifest_sha256 FROM {RAW_SCHEMA}.rejected_extracts").fetchall()
+    )
     batch: dict[int, _Pending] = {}
     size = 0
-    for extract_no, folder in enumerate(discover_extracts(settings.landing_dir)):
-        ids = {p.manifest.extract_id for p in batch.values()}
-        started = time.perf_counter()
-        outcome = _prepare_extract(con, folder.path, settings, extract_no, file_ids, ids)
-        report.stage_seconds["read_hash_archive"] += time.perf_counter() - started
-        if isinstance(outcome, ExtractResult):
-            report.extracts.append(outcome)
-            continue
-        report.extracts.append(outcome.result)
-        batch[extract_no] = outcome
-        size += outcome.size
-        if size >= BATCH_BYTES:
-            _write_batch(con, batch, settings, report.stage_seconds)
-            batch, size = {}, 0
-    if batch:
-        _write_batch(con, batch, settings, report.stage_seconds)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-reader") as reader:
+        ahead = [
+            reader.submit(
+                _receive_ahead,
+                f.path,
+                settings.archive_dir,
+                _relative(f.path, settings.landing_dir),
+                done,
+                rejected,
+            )
+            for f in folders
+        ]
+        try:
+            for extract_no, folder in enumerate(folders):
+                ids = {p.manifest.extract_id for p in batch.values()}
+                started = time.perf_counter()
+                outcome = _prepare_extract(
+                    con, folder.path, settings, extract_no, file_ids, ids, ahead[extract_no]
+                )
+                report.stage_seconds["read_hash_archive"] += time.perf_counter() - started
+                if isinstance(outcome, ExtractResult):
+                    report.extracts.append(outcome)
+                    continue
+                report.extracts.append(outcome.result)
+                batch[extract_no] = outcome
+                size += outcome.size
+                if size >= BATCH_BYTES:
+                    _write_batch(con, batch, settings, report.stage_seconds)
+                    batch, size = {}, 0
+            if batch:
+                _write_batch(con, batch, settings, report.stage_seconds)
+        finally:
+            for future in ahead:
+                future.cancel()
 
 
 def ingest_landing(settings: Settings) -> IngestReport:

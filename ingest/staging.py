@@ -30,7 +30,7 @@ import datetime as dt
 import io
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -50,8 +50,10 @@ from ingest.schema import RawTable
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "CsvLayout",
     "StagedFile",
     "cell_text",
+    "csv_layout",
     "insert_rows",
     "record_number",
     "stage_files",
@@ -94,11 +96,13 @@ class StagedFile:
     table: RawTable
     source_file: str  # path inside the extract folder; workbook sheets as "annex_a.xlsx[List 1]"
     path: Path | None = None  # CSV files only
-    data: bytes | None = field(default=None, repr=False)  # CSV bytes, dropped once staged
+    size: int = 0  # bytes (CSV files)
+    layout: CsvLayout | None = None  # CSV files DuckDB can read (see csv_layout); None: the pandas reader
+    problem: str | None = None  # a header problem found by csv_layout: the extract is refused
 
 
 @dataclass(frozen=True)
-class _CsvLayout:
+class CsvLayout:
     skip_lines: int  # physical lines up to and including the header row
     width: int  # fields in the header row
     fields: tuple[tuple[int, str], ...]  # (position, source field)
@@ -124,7 +128,7 @@ def _physical_lines(data: bytes) -> int:
     return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
-def _csv_layout(data: bytes, table: RawTable, source_file: str) -> _CsvLayout | None:
+def csv_layout(data: bytes, table: RawTable, source_file: str) -> CsvLayout | None:
     """Header location of a CSV the DuckDB reader can take, None for the pandas reader.
 
     Raises :class:`FileRejected` for a header problem (no header row, a repeated header, a required column
@@ -136,7 +140,7 @@ def _csv_layout(data: bytes, table: RawTable, source_file: str) -> _CsvLayout | 
         return None
     else:
         body = data
-    if not body.strip() or b"\r" in body.replace(b"\r\n", b""):
+    if not body.strip() or (b"\r" in body and b"\r" in body.replace(b"\r\n", b"")):
         return None  # empty (the pandas reader names it) or CR-only line ends
     if not body.isascii():
         try:
@@ -165,7 +169,7 @@ def _csv_layout(data: bytes, table: RawTable, source_file: str) -> _CsvLayout | 
     if not named or named[-1] + 1 != len(header):
         return None  # an unnamed column right of the header: the pandas reader checks its values
     skip = ends[index]
-    return _CsvLayout(
+    return CsvLayout(
         skip, len(header), tuple(sorted(fields.items())), header_line, _physical_lines(body) - skip
     )
 
@@ -174,7 +178,7 @@ def _sql_list(values: list[str]) -> str:
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
-def _read_group(con, table: RawTable, layout: _CsvLayout, files: list[StagedFile]) -> None:
+def _read_group(con, table: RawTable, layout: CsvLayout, files: list[StagedFile]) -> None:
     """One ``read_csv`` over files sharing a table and header layout; raises duckdb.Error on a bad file."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.width)) + "}"
     selected = ", ".join(f'c{pos} AS "{name}"' for pos, name in layout.fields)
@@ -192,7 +196,7 @@ def _read_group(con, table: RawTable, layout: _CsvLayout, files: list[StagedFile
     )
 
 
-def _record_files(con, files: list[StagedFile], layouts: dict[int, _CsvLayout]) -> list[StagedFile]:
+def _record_files(con, files: list[StagedFile], layouts: dict[int, CsvLayout]) -> list[StagedFile]:
     """Set each DuckDB-read file's line offset; returns the files whose record count shows a record spanning
     lines or a skipped blank line (their rows are removed: the pandas reader takes them)."""
     if not files:
@@ -276,19 +280,17 @@ def stage_files(con, files: list[StagedFile]) -> dict[int, str]:
     the extracts with a file that cannot be used. Workbook sheets are staged by the caller with
     :func:`stage_frame`."""
     rejected: dict[int, str] = {}
-    layouts: dict[int, _CsvLayout] = {}
+    layouts: dict[int, CsvLayout] = {}
     groups: dict[tuple, list[StagedFile]] = {}
     by_pandas: list[StagedFile] = []
     for f in files:
-        try:
-            layout = _csv_layout(f.data or b"", f.table, f.source_file)
-        except FileRejected as exc:
-            rejected.setdefault(f.extract_no, str(exc))
+        if f.problem is not None:
+            rejected.setdefault(f.extract_no, f.problem)
             continue
-        if layout is None:
+        if f.layout is None:
             by_pandas.append(f)
             continue
-        layouts[f.file_id] = layout
+        layout = layouts[f.file_id] = f.layout
         groups.setdefault((f.table.name, layout.skip_lines, layout.width, layout.fields), []).append(f)
     read: list[StagedFile] = []
     for group in groups.values():
@@ -316,13 +318,11 @@ def stage_files(con, files: list[StagedFile]) -> dict[int, str]:
         if f.extract_no in rejected:
             continue
         try:
-            frame = read_csv(f.path, f.table, f.source_file, data=f.data)
+            frame = read_csv(f.path, f.table, f.source_file)
         except FileRejected as exc:
             rejected.setdefault(f.extract_no, str(exc))
             continue
         stage_frame(con, f, frame)
-    for f in files:
-        f.data = None
     log.info(
         "staged %d file(s): %d by DuckDB, %d by pandas",
         len(files),
