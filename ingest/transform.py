@@ -336,24 +336,25 @@ def _build_norm(con, table: RawTable, rejected: list[int]) -> None:
     key_cols = ", ".join(f"{k} AS _k{i}" for i, k in enumerate(keys))
     names = ", ".join(f"_k{i}" for i in range(len(keys)))
     same = " AND ".join(f"d._k{i} IS NOT DISTINCT FROM n._k{i}" for i in range(len(keys)))
+    # A later row repeating its file's key is a duplicate (the first stands). Most batches have none: the
+    # repeated keys are found first, and rows are marked only when there are some.
+    keyed = f"SELECT file_id, source_line, {key_cols} FROM norm_{table.name} WHERE NOT _q_pre"
     con.execute(
-        f"""
-        UPDATE norm_{table.name} AS t SET _dup = true
-        FROM (
-            WITH keyed AS (
-                SELECT file_id, source_line, {key_cols} FROM norm_{table.name} WHERE NOT _q_pre
-            ),
-            firsts AS (
-                SELECT file_id, {names}, min(source_line) AS first_line
-                FROM keyed GROUP BY ALL HAVING count(*) > 1
-            )
-            SELECT n.file_id, n.source_line
-            FROM keyed AS n JOIN firsts AS d ON d.file_id = n.file_id AND {same}
-            WHERE n.source_line > d.first_line
-        ) AS d
-        WHERE t.file_id = d.file_id AND t.source_line = d.source_line
-        """
+        "CREATE OR REPLACE TEMP TABLE _repeated_keys AS SELECT file_id, "
+        f"{names}, min(source_line) AS first_line FROM ({keyed}) GROUP BY ALL HAVING count(*) > 1"
     )
+    if con.execute("SELECT count(*) FROM _repeated_keys").fetchone()[0]:
+        con.execute(
+            f"""
+            UPDATE norm_{table.name} AS t SET _dup = true
+            FROM (
+                SELECT n.file_id, n.source_line
+                FROM ({keyed}) AS n JOIN _repeated_keys AS d ON d.file_id = n.file_id AND {same}
+                WHERE n.source_line > d.first_line
+            ) AS d
+            WHERE t.file_id = d.file_id AND t.source_line = d.source_line
+            """
+        )
 
 
 def normalise_batch(con, tables: list[RawTable], key: bytes, rejected: dict[int, str]) -> dict[int, str]:
