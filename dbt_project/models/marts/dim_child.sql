@@ -39,9 +39,10 @@ final as (
     select
         child_key,
         la_code,
-        arg_max(birth_month, extract_date) filter (where birth_month is not null) as birth_month,
-        arg_max(gender, extract_date) filter (where gender is not null) as gender,
-        arg_max(ethnicity, extract_date) filter (where ethnicity is not null) as ethnicity
+        -- arg_max skips a row whose value is NULL (arg_max_null would keep it): the latest non-empty value
+        arg_max(birth_month, extract_date) as birth_month,
+        arg_max(gender, extract_date) as gender,
+        arg_max(ethnicity, extract_date) as ethnicity
     from person_rows
     group by child_key, la_code
 
