@@ -9,6 +9,11 @@
 
     The order of the extracts holding a table is stg_raw__extract_holdings.holding_order
     (extract_date, period_end, extract_id).
+
+    Within one extract a table's rows are already unique on its key columns: an extract holds one file per
+    table, and ingest quarantines a later row repeating its file's key (the first stands; ingest.schema keys
+    are these key_columns). So no macro de-duplicates within an extract: that window over every raw row cost
+    12 s of stg_annex_a__cin_snapshots' 19 s at England (CREATE TABLE AS, one DuckDB thread, same rows).
 -#}
 
 {% macro _holdings(raw_table) -%}
@@ -50,13 +55,6 @@
     {% endif -%}
 {%- endmacro %}
 
-{#- Rows of `relation` joined to their extract, placed, keyed and de-duplicated within the extract. -#}
-{% macro _located(relation, raw_table, key_columns, placing_date=none) -%}
-    select *
-    from ({{ _placed(relation, raw_table, key_columns, placing_date) }}) as placed
-    qualify row_number() over (partition by la_code, extract_id, {{ _record_key(key_columns) }} order by source_line) = 1
-{%- endmacro %}
-
 
 {#-
     Event records. For every date, the latest extract holding the list whose window covers the date is the
@@ -76,9 +74,8 @@
         (council, placing date): `cover`, the latest extract whose window covers the date. A copy held by an
         extract older than that can never be the survivor (its key is either restated by the covering extract
         or a later one, or deleted), so it is dropped before the one window pass; most rows are such copies
-        (each monthly drop re-sends months of events). The first remaining row by (holding_order desc,
-        source_line) is the latest extract's version of the key, de-duplicated within that extract as
-        _located does. -#}
+        (each monthly drop re-sends months of events). The first remaining row by holding_order desc is the
+        latest extract's version of the key. -#}
     with
     placed as (
         {{ _placed(relation, raw_table, key_columns, placing_date) }}
@@ -128,10 +125,9 @@
     window_start: then it has aged out and is kept as last seen.
 -#}
 {% macro latest_extract_wins_state(relation, raw_table, key_columns, end_date, placing_date=none, date_columns=[]) -%}
-    {#- The latest extract holding the key, its first row (by source_line): _located's de-duplication within
-        the extract and the choice of the latest extract. A hash aggregate finds each key's latest holding and
-        only those rows go through the window (at England 17.6 s against 12.2 s for stg_annex_a__cin, one
-        DuckDB thread, same rows). -#}
+    {#- The latest extract holding the key, found by a hash aggregate (a window over all rows took 17.6 s
+        against 12.2 s for stg_annex_a__cin at England, one DuckDB thread, same rows); that extract holds the
+        key once. -#}
     with
     placed as (
         {{ _placed(relation, raw_table, key_columns, placing_date) }}
@@ -155,9 +151,6 @@
             and {{ c }} is not distinct from latest_holding.latest_key_{{ loop.index }}
             {%- endfor %}
             and holding_order = latest_holding.latest_holding_order
-        qualify row_number() over (
-            partition by la_code, {{ _record_key(key_columns) }} order by holding_order desc, source_line
-        ) = 1
     ),
 
     holdings as (
@@ -194,7 +187,7 @@
     ),
 
     located as (
-        {{ _located(relation, raw_table, key_columns) }}
+        {{ _placed(relation, raw_table, key_columns) }}
     )
 
     select
@@ -215,10 +208,9 @@
         {{ exceptions.raise_compiler_error("latest_extract_wins_903: child_key must be a key column") }}
     {%- endif %}
     {#- One pass keeps each child's rows from its latest holding extract (a window over the rows, partitioned
-        by child), then the survivors are placed and de-duplicated within that extract as _located does (equal,
-        as child_key is a key column). Joining the rows to a per-child aggregate of themselves instead read
-        them twice, so DuckDB materialised them, and de-duplicated every extract's rows before the join:
-        stg_ssda903__episodes at England 21.6 s against 10.7 s (CREATE TABLE AS, one DuckDB thread, same rows). -#}
+        by child), then the survivors are placed. Joining the rows to a per-child aggregate of themselves
+        instead read them twice, so DuckDB materialised them: stg_ssda903__episodes at England 21.6 s against
+        10.7 s (CREATE TABLE AS, one DuckDB thread, same rows). -#}
     with
     child_latest as (
         select *
@@ -233,7 +225,6 @@
         -- records placed after their extract's period_end are ignored (as in _placed, after the window here)
         where {{ placing_date }} is not null and {{ placing_date }} <= period_end
         {% endif -%}
-        qualify row_number() over (partition by la_code, extract_id, {{ _record_key(key_columns) }} order by source_line) = 1
     )
 
     select located.* exclude (window_start, holding_order, placing_date) {{ _null_after_period_end(date_columns) }}
