@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -530,3 +532,19 @@ def test_end_before_start_and_blank_placing_date_quarantined(landing, ingest_set
     ]
     lines = (folder / "annex_a/list_02_early_help.csv").read_text().splitlines()
     assert lines[2].startswith("EH2") and lines[3].startswith("EH3")
+
+
+_MACRO_CALL = re.compile(
+    r"\{\{\s*(?:latest_extract_wins_\w+|snapshot_per_month)\(\s*'\w+',\s*'(\w+)',\s*key_columns=\[([^\]]*)\]"
+)
+
+
+def test_the_keys_ingest_de_duplicates_on_are_the_dbt_macros_key_columns():
+    """The macros (dbt_project/macros/latest_extract_wins.sql) do not de-duplicate within an extract: they
+    rely on ingest quarantining a file's repeated keys, so a model's key_columns must be its table's key."""
+    models = Path(__file__).resolve().parents[1] / "dbt_project" / "models"
+    calls = [m for path in sorted(models.rglob("*.sql")) for m in _MACRO_CALL.finditer(path.read_text())]
+    assert len(calls) >= len(RAW_TABLES)
+    for match in calls:
+        table, columns = match.group(1), match.group(2)
+        assert tuple(re.findall(r"'([^']+)'", columns)) == RAW_TABLES[table].key, table
