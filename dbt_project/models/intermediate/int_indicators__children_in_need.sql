@@ -32,7 +32,9 @@ cin_only as (
     select
         cin_open.la_code,
         cin_open.month,
-        count(distinct cin_open.child_key) as children
+        -- int_cin_open_at_month_end is one row per (council, month, child), tested: count(*) counts children
+        -- (count(distinct) cost 4 s more at England, alone at the end of the build)
+        count(*) as children
     from cin_open
     anti join cp_open
         on cin_open.la_code = cp_open.la_code
