@@ -110,8 +110,8 @@ class IngestReport:
     extracts: list[ExtractResult] = field(default_factory=list)
     commentary: list[CommentaryResult] = field(default_factory=list)
     seconds: float = 0.0
-    #: where the time went: checking extracts and waiting for the reading thread; staging; normalising;
-    #: writing (and commit)
+    #: where the time went: files (checking each extract, and waiting for the reading thread to read, hash and
+    #: archive its files), stage, normalise, write (and commit)
     stage_seconds: Counter[str] = field(default_factory=Counter)
 
     def _with(self, status: str) -> list[ExtractResult]:
@@ -629,7 +629,7 @@ def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
                 outcome = _prepare_extract(
                     con, folder.path, settings, extract_no, file_ids, ids, ahead[extract_no]
                 )
-                report.stage_seconds["read_hash_archive"] += time.perf_counter() - started
+                report.stage_seconds["files"] += time.perf_counter() - started
                 if isinstance(outcome, ExtractResult):
                     report.extracts.append(outcome)
                     continue

@@ -219,10 +219,10 @@ def csv_body(text: str, source_file: str) -> tuple[pd.DataFrame, np.ndarray]:
     return body, line_of_row
 
 
-def read_csv(path: Path, table: RawTable, source_file: str, data: bytes | None = None) -> SourceFrame:
-    """Read one contract CSV file (all columns as text); ``data``: its bytes, when already read."""
+def read_csv(path: Path, table: RawTable, source_file: str) -> SourceFrame:
+    """Read one contract CSV file (all columns as text)."""
     try:
-        text = decode_bytes(path.read_bytes() if data is None else data)
+        text = decode_bytes(path.read_bytes())
     except (OSError, UnicodeDecodeError) as exc:
         raise FileRejected(f"{source_file}: cannot be read ({type(exc).__name__})") from None
     if not text.strip():
