@@ -87,7 +87,7 @@ def after_publication(
     Records the publication in the first-published ledger (``<reports_dir>/first_published.parquet``) and
     renders, for every council in the published scorecard, ``reporting_month`` (or the council's latest
     published month when it has no row for that month, or when ``reporting_month`` is None) into
-    ``<reports_dir>/<la_code>/scorecard_<la_code>_<YYYY-MM>.html`` and ``.xlsx``; with more than
+    ``<reports_dir>/<la_code>/scorecard_<la_code>_<YYYY-MM>.html`` and ``.xlsx``; with at least
     ``COUNCILS_PER_WORKER`` councils per core, in one spawned process per core (England's 153 councils: 20.3 s
     in the pipeline, against 28.5-33.7 s one after another).
     """
