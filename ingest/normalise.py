@@ -23,7 +23,8 @@ Decisions (see the module functions):
   guessing MM/DD would be just as silent when the evidence is a typo. The value itself is not echoed (it may
   be a date of birth).
 * Timestamps (MASH): ``DD/MM/YYYY HH:MM[:SS]``, ISO with a time, Excel datetime cells. A date without a time
-  is unparseable for a timestamp column (the indicator measures hours).
+  is unparseable for a timestamp column (the indicator measures hours), and so is an hour above 23 or a minute
+  above 59.
 * Child IDs: trimmed, upper-cased, a trailing ``.0`` removed; Excel number cells become their integer text.
 * Unparseable value: in a required column (one an indicator reads) the extract is rejected (contract §7);
   elsewhere the value is nulled and recorded in quarantine as ``value_nulled``.
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -43,6 +45,9 @@ import pandas as pd
 from ingest.schema import CodeSet
 
 __all__ = [
+    "COMMON_DATE_FORMS",
+    "COMMON_TIMESTAMP_FORMS",
+    "CommonForms",
     "code_of",
     "is_number",
     "normalise_codes",
@@ -187,6 +192,28 @@ def us_style_dates(values: pd.Series) -> np.ndarray:
 
 
 _TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+_YEARS = (1900, 2100)
+
+
+@dataclass(frozen=True)
+class CommonForms:
+    """The common, zero-padded text forms of a date or date-time column, for a fast path outside Python.
+
+    A text that fully matches ``pattern`` and parses with one of ``formats`` (strptime directives) to a valid
+    date or time in a year within ``years`` has the value :func:`parse_dates` gives it (tested); every other
+    text must go through :func:`parse_dates`. ``ingest.transform`` runs this in DuckDB, so the millions of
+    distinct MASH date-times of a large batch never reach Python.
+    """
+
+    pattern: str
+    formats: tuple[str, ...]
+    years: tuple[int, int] = _YEARS
+
+
+COMMON_DATE_FORMS = CommonForms(r"\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}", _DATE_FORMATS)
+COMMON_TIMESTAMP_FORMS = CommonForms(
+    r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}(:\d{2})?|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}", _TIMESTAMP_FORMATS
+)
 
 
 def _fast_strings(uniques: np.ndarray, with_time: bool, out: np.ndarray, handled: np.ndarray) -> None:
@@ -270,12 +297,15 @@ def _parse_date_uniques(uniques: np.ndarray, with_time: bool) -> tuple[np.ndarra
             ),
             errors="coerce",
         )
-        valid = stamps.notna().to_numpy() & (arr[:, 1] >= 1900) & (arr[:, 1] <= 2100)
+        # an hour above 23 or a minute above 59 is unparseable (pandas would carry "10:60" into the next
+        # hour); seconds 60 and 61 (leap seconds) are read as the fast path's strptime formats read them
+        in_day = (arr[:, 4] <= 23) & (arr[:, 5] <= 59) & (arr[:, 6] <= 61)
+        valid = stamps.notna().to_numpy() & in_day & (arr[:, 1] >= _YEARS[0]) & (arr[:, 1] <= _YEARS[1])
         idx = arr[:, 0]
         out[idx[valid]] = stamps.to_numpy()[valid].astype("datetime64[s]")
         bad[idx[~valid]] = True
     years = out.astype("datetime64[Y]").astype(np.int64) + 1970
-    out_of_range = ~np.isnat(out) & ((years < 1900) | (years > 2100))
+    out_of_range = ~np.isnat(out) & ((years < _YEARS[0]) | (years > _YEARS[1]))
     out[out_of_range] = np.datetime64("NaT")
     bad |= out_of_range
     return out, bad

@@ -28,6 +28,9 @@ import numpy as np
 import pandas as pd
 
 from ingest.normalise import (
+    COMMON_DATE_FORMS,
+    COMMON_TIMESTAMP_FORMS,
+    CommonForms,
     is_number,
     normalise_codes,
     normalise_ids,
@@ -118,30 +121,61 @@ def _staged_tables(con, tables: list[RawTable]) -> list[RawTable]:
     return [t for t in tables if t.name in names]
 
 
+def _common_forms(col: SourceColumn) -> CommonForms | None:
+    if col.kind is Kind.TIMESTAMP:
+        return COMMON_TIMESTAMP_FORMS
+    return COMMON_DATE_FORMS if col.kind in _DATE_KINDS else None
+
+
 def _build_maps(con, table: RawTable) -> list[_Problem]:
-    """map_<table>__<field>(raw, val, bad) per value column; problems that refuse an extract."""
+    """map_<table>__<field>(raw, val, bad) per value column; problems that refuse an extract.
+
+    The distinct texts of a date column in its common forms are parsed by DuckDB (``strptime`` with the
+    formats of :data:`ingest.normalise.COMMON_DATE_FORMS`); the other texts, and every other column's, go
+    through the Python rules."""
     problems: list[_Problem] = []
     stage = stage_table_name(table)
     for position, col in enumerate(table.source):
         if col.kind in _ID_KINDS:
             continue
         field = _q(col.field)
+        name = f"map_{table.name}__{col.field}"
+        value_type = _value_type(table, col)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _distinct AS "
+            f"SELECT DISTINCT {field} AS raw FROM {stage} WHERE {field} IS NOT NULL"
+        )
+        forms = _common_forms(col)
+        if forms is None:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, val {value_type}, bad BOOLEAN)")
+        else:
+            formats = "[" + ", ".join(_lit(f) for f in forms.formats) + "]"
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE {name} AS
+                SELECT raw, CAST(parsed AS {value_type}) AS val, false AS bad
+                FROM (
+                    SELECT raw, try_strptime(raw, {formats}) AS parsed FROM _distinct
+                    WHERE regexp_full_match(raw, {_lit(forms.pattern)})
+                )
+                WHERE year(parsed) BETWEEN {forms.years[0]} AND {forms.years[1]}
+                """
+            )
         texts = [
-            r[0]
-            for r in con.execute(f"SELECT DISTINCT {field} FROM {stage} WHERE {field} IS NOT NULL").fetchall()
+            r[0] for r in con.execute(f"SELECT raw FROM _distinct ANTI JOIN {name} USING (raw)").fetchall()
         ]
         uniques = pd.Series(texts, dtype=object)
         values, bad, us = _convert(col, uniques)
-        frame = pd.DataFrame({"raw": uniques, "val": values.reset_index(drop=True), "bad": bad})
-        con.register("_map_frame", frame)
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE map_{table.name}__{col.field} AS "
-                f"SELECT CAST(raw AS VARCHAR) AS raw, CAST(val AS {_value_type(table, col)}) AS val, bad "
-                "FROM _map_frame"
-            )
-        finally:
-            con.unregister("_map_frame")
+        if texts:
+            frame = pd.DataFrame({"raw": uniques, "val": values.reset_index(drop=True), "bad": bad})
+            con.register("_map_frame", frame)
+            try:
+                con.execute(
+                    f"INSERT INTO {name} SELECT CAST(raw AS VARCHAR), CAST(val AS {value_type}), bad "
+                    "FROM _map_frame"
+                )
+            finally:
+                con.unregister("_map_frame")
         header = col.headers[0]
         if us.any():
             for file_id, source_file, line, count, _first in _rows_with(
@@ -337,8 +371,20 @@ def _build_norm(con, table: RawTable, rejected: list[int]) -> None:
     names = ", ".join(f"_k{i}" for i in range(len(keys)))
     same = " AND ".join(f"d._k{i} IS NOT DISTINCT FROM n._k{i}" for i in range(len(keys)))
     # A later row repeating its file's key is a duplicate (the first stands). Most batches have none: the
-    # repeated keys are found first, and rows are marked only when there are some.
-    keyed = f"SELECT file_id, source_line, {key_cols} FROM norm_{table.name} WHERE NOT _q_pre"
+    # hashes of the keys that repeat are found first (grouping on one 64-bit hash costs about half of grouping
+    # on the key columns), then the keys that repeat among those rows, and rows are marked only when there
+    # are some.
+    key_hash = f"hash({', '.join(keys)})"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _repeated_hashes AS SELECT file_id, {key_hash} AS h "
+        f"FROM norm_{table.name} WHERE NOT _q_pre GROUP BY ALL HAVING count(*) > 1"
+    )
+    if not con.execute("SELECT count(*) FROM _repeated_hashes").fetchone()[0]:
+        return
+    keyed = (
+        f"SELECT file_id, source_line, {key_cols} FROM norm_{table.name} AS n "
+        f"SEMI JOIN _repeated_hashes AS r ON r.file_id = n.file_id AND r.h = {key_hash} WHERE NOT _q_pre"
+    )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _repeated_keys AS SELECT file_id, "
         f"{names}, min(source_line) AS first_line FROM ({keyed}) GROUP BY ALL HAVING count(*) > 1"

@@ -18,6 +18,7 @@ from ingest.schema import (
     SOURCE,
     SUITABILITY,
     YES_NO_UNKNOWN,
+    Kind,
     create_raw_schema,
     normalise_header,
 )
@@ -261,12 +262,98 @@ def test_parse_timestamps_mash():
     assert out.iloc[0] == pd.Timestamp("2024-01-05 14:30")
     assert out.iloc[1] == pd.Timestamp("2024-01-05 09:05:10")
     assert list(bad) == [False, False, True, True]  # a date without a time is not a MASH timestamp
+    _, bad = parse_dates(
+        pd.Series(["05/01/2024 24:00", "05/01/2024 10:60", "5/1/2024 24:00:00.5"]), with_time=True
+    )
+    assert bad.all()  # an hour above 23 or a minute above 59 is unparseable, not carried into the next
 
 
 def test_parse_integers():
     out, bad = parse_integers(pd.Series(["2", "1.0", 3.0, "", "two"], dtype=object))
     assert list(out.iloc[:3]) == [2, 1, 3] and out.iloc[3] is pd.NA
     assert list(bad) == [False, False, False, False, True]
+
+
+_DATE_TEXTS = [
+    "05/01/2024",
+    "5/1/2024",
+    "2024-01-05",
+    "2024-1-5",
+    "29/02/2024",
+    "29/02/2023",
+    "31/04/2024",
+    "00/01/2024",
+    "05/13/2024",
+    "12/25/2023",
+    "05/01/24",
+    "05/01/0024",
+    "05/01/02024",
+    "01/01/1899",
+    "01/01/1900",
+    "31/12/2100",
+    "01/01/2101",
+    " 05/01/2024",
+    "05/01/2024 ",
+    "05/01/2024 14:30",
+    "05/01/2024 14:30:59",
+    "5/1/2024 4:30",
+    "2024-01-05 14:30:59",
+    "2024-01-05T14:30:59",
+    "2024-01-05 14:30",
+    "05/01/2024 24:00",
+    "05/01/2024 23:60",
+    "05/01/2024 23:59:60",
+    "05/01/2024 14:30:00.5",
+    "05/01/2024  14:30",
+    "45296",
+    "xx",
+    "",
+]
+
+
+@pytest.mark.parametrize(
+    ("table_name", "field"),
+    [
+        ("local_mash", "referral_received"),
+        ("annex_a_contacts", "contact_date"),
+        ("annex_a_contacts", "date_of_birth"),
+    ],
+)
+def test_duckdb_common_date_forms_give_the_python_rules_values(table_name, field):
+    """ingest.transform parses a date column's common forms in DuckDB and the rest with parse_dates: every
+    text's map entry (value, unparseable) equals parse_dates's answer for it."""
+    from ingest.staging import create_stage_tables, insert_rows
+    from ingest.transform import _build_maps
+
+    table = RAW_TABLES[table_name]
+    col = next(c for c in table.source if c.field == field)
+    con = duckdb.connect()
+    create_stage_tables(con, [table])
+    insert_rows(
+        con,
+        "stage_files",
+        ["file_id", "extract_no", "table_name", "source_file", "line_offset"],
+        [[1, 1, table_name, "f.csv", 0]],
+    )
+    insert_rows(
+        con,
+        f"stage_{table_name}",
+        ["file_id", "n", field],
+        [[1, i + 2, t] for i, t in enumerate(_DATE_TEXTS)],
+    )
+    _build_maps(con, table)
+    got = dict(
+        (raw, (val, bad))
+        for raw, val, bad in con.execute(f"SELECT raw, val, bad FROM map_{table_name}__{field}").fetchall()
+    )
+    with_time = col.kind is Kind.TIMESTAMP
+    expected, unparseable = parse_dates(pd.Series(_DATE_TEXTS, dtype=object), with_time=with_time)
+    assert set(got) == set(_DATE_TEXTS)
+    for text, value, is_bad in zip(_DATE_TEXTS, expected, unparseable, strict=True):
+        want = None if pd.isna(value) else (value.to_pydatetime() if with_time else value.date())
+        assert got[text] == (want, bool(is_bad)), text
+    # the fast path answered for the common forms, Python for the rest (both kinds of answer are present)
+    assert sum(not b for _, b in got.values()) >= 4 and sum(b for _, b in got.values()) >= 8
 
 
 # ---------------------------------------------------------------------------------------------- IDs, keys
