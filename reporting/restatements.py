@@ -89,12 +89,11 @@ def restatements(pub: duckdb.DuckDBPyConnection, ledger_dir: Path, card) -> list
     ledger = Path(ledger_dir) / LEDGER_FILE
     if not ledger.is_file():
         return []
-    with duckdb.connect() as con:
-        first = con.execute(
-            f"select indicator_code, month, value, published_at from read_parquet({_sql_str(ledger)}) "
-            "where la_code = ? and month between ? and ?",
-            [card.la_code, card.months[0], card.months[-1]],
-        ).fetchall()
+    first = pub.execute(
+        f"select indicator_code, month, value, published_at from read_parquet({_sql_str(ledger)}) "
+        "where la_code = ? and month between ? and ?",
+        [card.la_code, card.months[0], card.months[-1]],
+    ).fetchall()
     first_by_cell = {(code, month): (value, at) for code, month, value, at in first}
     out = []
     for row in card.rows:

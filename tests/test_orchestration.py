@@ -285,6 +285,18 @@ def test_every_warehouse_step_is_in_the_writer_pool_limited_to_one(tmp_path):
         assert instance.event_log_storage.get_concurrency_info("duckdb_writer").limit == 1
 
 
+def test_the_dbt_resource_knows_the_version_dbt_reports_without_asking_it():
+    """The resource reads the installed dbt-core's version instead of running ``dbt --version`` before every
+    command, as dagster-dbt's own resource does: both give the same version."""
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.dbt import dbt_cli_resource
+
+    ours = dbt_cli_resource()
+    asked = DbtCliResource(project_dir=ours.project_dir, dbt_executable=ours.dbt_executable)
+    assert ours._cli_version == asked._cli_version
+
+
 # --- sensor -------------------------------------------------------------------------------------------------
 
 
