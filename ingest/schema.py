@@ -163,7 +163,9 @@ _ETHNICITY = SourceColumn("ethnicity", ("Ethnicity",), Kind.CODE, codes=ETHNICIT
 _DOB = SourceColumn("date_of_birth", ("Date of Birth",), Kind.DOB)
 _DOB_REQUIRED = SourceColumn("date_of_birth", ("Date of Birth",), Kind.DOB, required=True)
 _TEAM = SourceColumn("allocated_team", ("Allocated Team",), Kind.TEXT)
-_PERSON = (("child_key", "VARCHAR"), ("gender", "VARCHAR"), ("ethnicity", "VARCHAR"), ("birth_month", "DATE"))
+#: Pseudonyms (child_key, household_key) are UUIDs: the first 128 bits of the keyed hash (ingest.pseudonymise)
+KEY_TYPE = "UUID"
+_PERSON = (("child_key", KEY_TYPE), ("gender", "VARCHAR"), ("ethnicity", "VARCHAR"), ("birth_month", "DATE"))
 _903_CHILD = SourceColumn("child_id", ("CHILD", "Child Unique ID"), Kind.CHILD_ID, required=True)
 
 
@@ -214,9 +216,9 @@ def _plain(
     raw_cols: list[tuple[str, str]] = []
     for c in cols:
         if c.kind is Kind.CHILD_ID:
-            raw_cols.append(("child_key", "VARCHAR"))
+            raw_cols.append(("child_key", KEY_TYPE))
         elif c.kind is Kind.HOUSEHOLD_ID:
-            raw_cols.append(("household_key", "VARCHAR"))
+            raw_cols.append(("household_key", KEY_TYPE))
         elif c.kind is Kind.DOB:
             raw_cols.append(("birth_month", "DATE"))
         else:
@@ -632,7 +634,7 @@ META_TABLES: dict[str, MetaTable] = {
                 ("column_name", "VARCHAR"),
                 ("reason", "VARCHAR"),
                 ("action", "VARCHAR"),  # 'row_quarantined' | 'value_nulled'
-                ("child_key", "VARCHAR"),
+                ("child_key", KEY_TYPE),  # the row's pseudonym (a household_key for foster carers)
             ),
         ),
         MetaTable(
@@ -674,9 +676,21 @@ def create_table_sql() -> list[str]:
 
 
 def create_raw_schema(con) -> None:
-    """Create schema ``raw`` and every raw table on a DuckDB connection (idempotent)."""
+    """Create schema ``raw`` and every raw table on a DuckDB connection (idempotent).
+
+    A warehouse from before pseudonyms were UUIDs (32 hex characters as VARCHAR, the same 128 bits) has its
+    key columns converted in place."""
     for statement in create_table_sql():
         con.execute(statement)
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = ? AND database_name = "
+        "current_database() AND column_name IN ('child_key', 'household_key') AND data_type = 'VARCHAR'",
+        [RAW_SCHEMA],
+    ).fetchall():
+        con.execute(
+            f'ALTER TABLE {RAW_SCHEMA}."{table}" ALTER "{column}" '
+            f'TYPE {KEY_TYPE} USING "{column}"::{KEY_TYPE}'
+        )
 
 
 # ---------------------------------------------------------------------------------------------- headers

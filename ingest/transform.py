@@ -1,10 +1,11 @@
 """Turn the staged text of a batch into raw rows, in DuckDB (contract §6, §7).
 
 The value rules live in :mod:`ingest.normalise` and run in Python on the *distinct* texts of each column of
-the batch (a few thousand dates, a handful of codes); their results are joined back to the rows as small map
-tables, so one implementation of each rule serves every row, whatever its count. Child and household IDs are
-normalised the same way (distinct texts) and hashed in SQL: ``HMAC-SHA256(key, "<la_code>:<id>")`` written
-with DuckDB's ``sha256`` over the key's inner and outer pads (equal to Python's ``hmac``, tested), once per
+the batch (a few thousand dates, a handful of codes; a date column's common forms are parsed by DuckDB, tested
+equal); their results are joined back to the rows as small map tables, so one implementation of each rule
+serves every row, whatever its count. Child and household IDs are normalised the same way (distinct texts)
+and hashed in SQL: ``HMAC-SHA256(key, "<la_code>:<id>")``, its first 128 bits as a UUID, written with DuckDB's
+``sha256`` over the key's inner and outer pads (equal to Python's ``hmac``, tested), once per
 council and distinct ID text of the batch. The key is a query parameter, never part of a statement's text.
 
 Row rules, per file (as before): a code outside its set in a required column, a blank ID or placing date, an
@@ -58,9 +59,12 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
     return bytes(b ^ 0x5C for b in key), bytes(b ^ 0x36 for b in key)
 
 
-#: ``HMAC-SHA256(key, la_code || ':' || id)``, first 32 hex digits, over columns ``la_code`` and ``id``, with
-#: the key's pads as the parameters ``$outer`` and ``$inner`` (so the key never appears in a statement).
-HMAC_SQL = "left(sha256($outer::BLOB || unhex(sha256($inner::BLOB || encode(la_code || ':' || id)))), 32)"
+#: ``HMAC-SHA256(key, la_code || ':' || id)``, its first 128 bits as a UUID, over columns ``la_code`` and
+#: ``id``, with the key's pads as the parameters ``$outer`` and ``$inner`` (never part of a statement's text).
+HMAC_SQL = (
+    "CAST(left(sha256($outer::BLOB || unhex(sha256($inner::BLOB || encode(la_code || ':' || id)))), 32) "
+    "AS UUID)"
+)
 
 
 def _lit(text: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import duckdb
 import pandas as pd
@@ -44,10 +45,30 @@ def test_create_raw_schema_is_idempotent_and_complete():
         ("extract_id", "VARCHAR"),
         ("source_file", "VARCHAR"),
         ("source_line", "INTEGER"),
-        ("child_key", "VARCHAR"),
+        ("child_key", "UUID"),
     ]
     assert ("age_at_referral", "INTEGER") in cols and ("birth_month", "DATE") in cols
     assert not any("birth" in c and c != "birth_month" for c, _ in cols)
+
+
+def test_a_warehouse_with_text_pseudonyms_has_them_converted_to_the_same_uuids():
+    """Before decision 25 a pseudonym was its 32 hex digits as VARCHAR: create_raw_schema converts such key
+    columns in place, to the UUID of the same 128 bits (what ingest now writes for the same child)."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw")
+    con.execute("CREATE TABLE raw.annex_a_cla (la_code VARCHAR, child_key VARCHAR)")
+    con.execute("CREATE TABLE raw.local_foster_carers (la_code VARCHAR, household_key VARCHAR)")
+    key = pseudonym(b"k" * 32, "E06000999", "AB12")
+    con.execute("INSERT INTO raw.annex_a_cla VALUES ('E06000999', ?)", [key.hex])
+    con.execute("INSERT INTO raw.local_foster_carers VALUES ('E06000999', ?)", [key.hex])
+    create_raw_schema(con)
+    assert con.execute("SELECT child_key FROM raw.annex_a_cla").fetchall() == [(key,)]
+    assert con.execute("SELECT household_key FROM raw.local_foster_carers").fetchall() == [(key,)]
+    types = con.execute(
+        "SELECT DISTINCT data_type FROM duckdb_columns() WHERE schema_name = 'raw' "
+        "AND column_name IN ('child_key', 'household_key')"
+    ).fetchall()
+    assert types == [("UUID",)]
 
 
 def test_settings_key_required_unless_demo():
@@ -377,13 +398,13 @@ def test_ids_of_capitals_and_digits_are_their_own_normal_form():
 def test_pseudonym_is_keyed_and_qualified_by_la_code():
     key = b"k1"
     a = pseudonym(key, "E06000999", "AB12")
-    assert len(a) == 32 and all(c in "0123456789abcdef" for c in a)
+    assert isinstance(a, uuid.UUID)
     assert a != pseudonym(key, "E06000045", "AB12")
     assert a != pseudonym(b"k2", "E06000999", "AB12")
     import hashlib
     import hmac
 
-    assert a == hmac.new(key, b"E06000999:AB12", hashlib.sha256).hexdigest()[:32]
+    assert a.hex == hmac.new(key, b"E06000999:AB12", hashlib.sha256).hexdigest()[:32]  # its first 128 bits
 
 
 @pytest.mark.parametrize("key_length", [2, 32, 64, 65, 200])
