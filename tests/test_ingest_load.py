@@ -471,6 +471,31 @@ def test_cli_prints_counts_not_contents(landing, tmp_path, monkeypatch, capsys):
     assert oct(os.stat(tmp_path / "warehouse.duckdb").st_mode & 0o777) == "0o600"
 
 
+def test_batches_start_small_and_double(landing, ingest_settings, monkeypatch):
+    """The first batch is FIRST_BATCH_BYTES, each next one twice the last up to BATCH_BYTES; every extract
+    loads whatever batch it is in."""
+    import ingest.load as load
+
+    ends = ["2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30", "2024-07-31", "2024-08-31", "2024-09-30"]
+    ends.append("2024-10-31")
+    for end in ends:
+        write_extract(landing, LA, end[:7], small_extract(), period_end=end, extract_date=end)
+    one = sum(f.stat().st_size for f in (landing / LA / "2024-03").rglob("*.csv"))
+    monkeypatch.setattr(load, "FIRST_BATCH_BYTES", one)
+    monkeypatch.setattr(load, "BATCH_BYTES", 4 * one)
+    sizes = []
+    real = load._write_batch
+
+    def counting(con, batch, settings, seconds):
+        sizes.append(len(batch))
+        return real(con, batch, settings, seconds)
+
+    monkeypatch.setattr(load, "_write_batch", counting)
+    report = ingest_landing(ingest_settings)
+    assert sizes == [1, 2, 4, 1]  # extracts per batch: 1, 2, 4 (the cap), then the last one
+    assert len(report.loaded) == len(ends)
+
+
 def test_failure_while_writing_leaves_nothing(landing, ingest_settings, monkeypatch):
     import ingest.load as load
 
