@@ -375,9 +375,8 @@ def _build_norm(con, table: RawTable, rejected: list[int]) -> None:
     names = ", ".join(f"_k{i}" for i in range(len(keys)))
     same = " AND ".join(f"d._k{i} IS NOT DISTINCT FROM n._k{i}" for i in range(len(keys)))
     # A later row repeating its file's key is a duplicate (the first stands). Most batches have none: the
-    # hashes of the keys that repeat are found first (grouping on one 64-bit hash costs about half of grouping
-    # on the key columns), then the keys that repeat among those rows, and rows are marked only when there
-    # are some.
+    # hashes of the keys that repeat are found first (grouping on one 64-bit hash is cheaper than on the key
+    # columns), then the keys that repeat among those rows, and rows are marked only when there are some.
     key_hash = f"hash({', '.join(keys)})"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _repeated_hashes AS SELECT file_id, {key_hash} AS h "

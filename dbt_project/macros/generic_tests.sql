@@ -1,8 +1,8 @@
 {#- Generic data tests of this project (no package dependencies, the build runs offline). -#}
 
 {#- No two rows share the values of `columns`. The rows whose 64-bit hash of the columns repeats are found
-    first (grouping on one hash took 1.6-2.5 s against 3.5-4.4 s on the columns for England's largest models),
-    then only those rows are grouped on the columns themselves, so a hash collision is never reported. -#}
+    first (4.0 s against 4.6 s grouping on the columns, England's three largest models, UUID keys), then only
+    those rows are grouped on the columns themselves, so a hash collision is never reported. -#}
 {% test unique_combination(model, columns) %}
     with repeated_hashes as (
         select hash({{ columns | join(', ') }}) as columns_hash
