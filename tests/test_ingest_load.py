@@ -476,8 +476,10 @@ def test_batches_start_small_and_double(landing, ingest_settings, monkeypatch):
     loads whatever batch it is in."""
     import ingest.load as load
 
-    ends = ["2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30", "2024-07-31", "2024-08-31", "2024-09-30"]
-    ends.append("2024-10-31")
+    ends = [
+        "2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30",
+        "2024-07-31", "2024-08-31", "2024-09-30", "2024-10-31",
+    ]  # fmt: skip
     for end in ends:
         write_extract(landing, LA, end[:7], small_extract(), period_end=end, extract_date=end)
     one = sum(f.stat().st_size for f in (landing / LA / "2024-03").rglob("*.csv"))
