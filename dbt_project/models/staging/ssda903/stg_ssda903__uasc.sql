@@ -2,13 +2,14 @@
 
 with
 
-source as (
+-- latest_extract_wins_903 reads `renamed` twice: NOT MATERIALIZED keeps DuckDB from copying every raw row
+source as not materialized (
 
     select * from {{ source('ssda903', 'uasc') }}
 
 ),
 
-renamed as (
+renamed as not materialized (
 
     select
         la_code,
