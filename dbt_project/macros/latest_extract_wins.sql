@@ -75,8 +75,8 @@
         extract's window (placing date before window_start): later extracts do not cover the date. So a
         candidate loses only to a later candidate held outside its window (`restating`, few rows, read in a
         pass of their own), and the survivors are the candidates with no such later copy: an anti join, not a
-        window over every candidate (stg_annex_a__contacts at England: 6.0-6.4 s against 12.2-14.0 s,
-        CREATE TABLE AS, one DuckDB thread, same rows). -#}
+        window over every candidate (stg_annex_a__contacts at England: 5.4 s against 12.6 s, same rows,
+        CREATE TABLE AS, one DuckDB thread). -#}
     with
     placed as (
         {{ _placed(relation, raw_table, key_columns, placing_date) }}
@@ -281,7 +281,7 @@
         holding, an aggregate over the rows), then the survivors are placed. The aggregate reads the rows
         through a join of its own (holdings filtered in the join condition), and the callers' CTEs are NOT
         MATERIALIZED: sharing one plan with `held` made DuckDB copy every raw row (21.6 s against 10.7 s for a
-        window over the rows; stg_ssda903__episodes at England now 3.5-4.2 s against 7.1 s for that window,
+        window over the rows; stg_ssda903__episodes at England now 3.4-4.2 s against 7.1 s for that window,
         CREATE TABLE AS, one DuckDB thread, same rows). -#}
     with
     child_latest as (
