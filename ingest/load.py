@@ -228,13 +228,14 @@ def _record_rejection(con, la_code: str, folder: str, manifest_sha: str | None, 
 
 # ---------------------------------------------------------------------------------------------- extracts
 #: Extracts are staged and written in batches of about this many bytes of files; a batch is one transaction.
-#: Each batch costs a few seconds whatever its size (one statement per value column and raw table): ten
-#: councils' 689 MB ingest in 22.1 s as one batch against 24.5 s as two of 512 MB, for 470 MB more memory
-#: (2.65 against 2.18 GB, when the batch's bytes were still held in memory).
-BATCH_BYTES = 2**30
+#: Two batches are in memory at once (one staged while the one before is written), so a batch is half the
+#: 1 GiB of the loader that did one batch at a time. England's ingest on one machine, one after another:
+#: 287 s (batches of 512 MiB) and 294 s (1 GiB) staged ahead, against 341 s (1 GiB) and 431 s (512 MiB) one
+#: batch at a time; peak memory 3.3 GB in all four (DuckDB's memory limit bounds it).
+BATCH_BYTES = 2**29
 #: The first batch is smaller, and each next one twice the size up to BATCH_BYTES: DuckDB waits idle until
-#: the reading thread has read, hashed and archived the first batch's files (13 s for 1 GiB at England), and
-#: the thread reads about twice as fast as the batches are loaded, so it stays ahead of the doubling.
+#: the reading thread has read, hashed and archived the first batch's files, and the thread reads about twice
+#: as fast as the batches are loaded, so it stays ahead of the doubling.
 FIRST_BATCH_BYTES = 2**28
 
 
@@ -396,9 +397,9 @@ def _insert_frame(con, table: str, frame: pd.DataFrame, columns: tuple[tuple[str
         con.unregister("_ingest_frame")
 
 
-def _write_batch(con, batch: dict[int, _Pending], settings: Settings, clock: Counter[str]) -> None:
-    """Stage, normalise and write a batch of extracts: one transaction; a refused extract writes only its
-    ``raw.rejected_extracts`` row."""
+def _stage_batch(con, batch: dict[int, _Pending], key: bytes, clock: Counter[str]) -> dict[int, str]:
+    """Stage and normalise a batch into ``con``'s temporary tables; returns {extract_no: message} for the
+    extracts refused by a file or a value. Runs on the staging thread, on a cursor of its own."""
     tables = list(RAW_TABLES.values())
     create_stage_tables(con, tables)
     con.execute(
@@ -411,16 +412,25 @@ def _write_batch(con, batch: dict[int, _Pending], settings: Settings, clock: Cou
         ["extract_no", "la_code", "extract_id", "extract_date"],
         [[no, p.manifest.la_code, p.manifest.extract_id, p.manifest.extract_date] for no, p in batch.items()],
     )
+    started = time.perf_counter()
+    rejected = stage_files(con, [f for p in batch.values() for f in p.files])
+    for p in batch.values():
+        for staged, frame in p.sheets:
+            stage_frame(con, staged, frame)
+    clock["stage"] += time.perf_counter() - started
+    started = time.perf_counter()
+    normalise_batch(con, tables, key, rejected)
+    clock["normalise"] += time.perf_counter() - started
+    return rejected
+
+
+def _write_batch(con, batch: dict[int, _Pending], staging: Future, clock: Counter[str]) -> None:
+    """Write a batch staged on ``con`` (``staging``: its :func:`_stage_batch`) in ONE transaction, drop its
+    temporary tables, and fill in its extracts' results. A refused extract writes only its
+    ``raw.rejected_extracts`` row."""
     try:
-        started = time.perf_counter()
-        rejected = stage_files(con, [f for p in batch.values() for f in p.files])
-        for p in batch.values():
-            for staged, frame in p.sheets:
-                stage_frame(con, staged, frame)
-        clock["stage"] += time.perf_counter() - started
-        started = time.perf_counter()
-        normalise_batch(con, tables, settings.key_bytes, rejected)
-        clock["normalise"] += time.perf_counter() - started
+        rejected = staging.result()
+        tables = list(RAW_TABLES.values())
         started = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
         try:
@@ -605,8 +615,16 @@ def commentary_files(landing: Path) -> list[Path]:
 
 # ---------------------------------------------------------------------------------------------- landing
 def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
-    """Extracts in (council, folder) order, in batches; one reading thread reads, hashes and archives the
-    files ahead of the batches (DuckDB releases the GIL), skipping the folders loaded or refused before."""
+    """Extracts in (council, folder) order, in batches, on three threads (DuckDB releases the GIL):
+
+    * a reading thread reads, hashes and archives the files ahead of the batches, skipping the folders loaded
+      or refused before;
+    * a staging thread stages and normalises a batch on a cursor of its own (its temporary tables are its
+      own), while
+    * this thread checks the next extracts and writes the batch staged before, on the other cursor.
+
+    So one batch is staged while the one before it is written (the two cores were a third idle when each
+    batch did the one then the other); batches are still written one at a time, in order."""
     file_ids = itertools.count(1)
     folders = discover_extracts(settings.landing_dir)
     done = {r[0] for r in con.execute(f"SELECT extract_id FROM {RAW_SCHEMA}.extracts").fetchall()}
@@ -615,7 +633,12 @@ def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
     )
     batch: dict[int, _Pending] = {}
     size, limit = 0, FIRST_BATCH_BYTES
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-reader") as reader:
+    cursors = [con.cursor(), con.cursor()]
+    staged: tuple[duckdb.DuckDBPyConnection, dict[int, _Pending], Future] | None = None  # not written yet
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-reader") as reader,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-stager") as stager,
+    ):
         ahead = [
             reader.submit(
                 _receive_ahead,
@@ -627,9 +650,21 @@ def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
             )
             for f in folders
         ]
+
+        def load(batch: dict[int, _Pending]) -> None:
+            """Stage ``batch`` on the free cursor, then write the batch staged before it."""
+            nonlocal staged
+            cursor = cursors[1] if staged is not None and staged[0] is cursors[0] else cursors[0]
+            staging = stager.submit(_stage_batch, cursor, batch, settings.key_bytes, report.stage_seconds)
+            before, staged = staged, (cursor, batch, staging)
+            if before is not None:
+                _write_batch(*before, report.stage_seconds)
+
         try:
             for extract_no, folder in enumerate(folders):
                 ids = {p.manifest.extract_id for p in batch.values()}
+                if staged is not None:  # the batch staged, not written yet
+                    ids |= {p.manifest.extract_id for p in staged[1].values()}
                 started = time.perf_counter()
                 outcome = _prepare_extract(
                     con, folder.path, settings, extract_no, file_ids, ids, ahead[extract_no]
@@ -642,13 +677,20 @@ def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
                 batch[extract_no] = outcome
                 size += outcome.size
                 if size >= limit:
-                    _write_batch(con, batch, settings, report.stage_seconds)
+                    load(batch)
                     batch, size, limit = {}, 0, min(2 * limit, BATCH_BYTES)
             if batch:
-                _write_batch(con, batch, settings, report.stage_seconds)
+                load(batch)
+            if staged is not None:
+                before, staged = staged, None
+                _write_batch(*before, report.stage_seconds)
         finally:
             for future in ahead:
                 future.cancel()
+            if staged is not None:  # an error: wait for the staging thread before the cursors close
+                staged[2].exception()
+            for cursor in cursors:
+                cursor.close()
 
 
 def ingest_landing(settings: Settings) -> IngestReport:

@@ -486,16 +486,74 @@ def test_batches_start_small_and_double(landing, ingest_settings, monkeypatch):
     monkeypatch.setattr(load, "FIRST_BATCH_BYTES", one)
     monkeypatch.setattr(load, "BATCH_BYTES", 4 * one)
     sizes = []
-    real = load._write_batch
+    real = load._stage_batch
 
-    def counting(con, batch, settings, seconds):
+    def counting(con, batch, key, clock):
         sizes.append(len(batch))
-        return real(con, batch, settings, seconds)
+        return real(con, batch, key, clock)
 
-    monkeypatch.setattr(load, "_write_batch", counting)
+    monkeypatch.setattr(load, "_stage_batch", counting)
     report = ingest_landing(ingest_settings)
     assert sizes == [1, 2, 4, 1]  # extracts per batch: 1, 2, 4 (the cap), then the last one
     assert len(report.loaded) == len(ends)
+
+
+def test_next_batch_is_staged_while_one_is_written(landing, ingest_settings, tmp_path, monkeypatch):
+    """While a batch is written, the next one is staged: writing batch k waits here until the staging of batch
+    k + 1 has begun (a loader that staged a batch only after writing the one before would time out). Batches
+    of one extract load the same rows, quarantine and counts as one batch of all the extracts."""
+    import threading
+
+    import ingest.load as load
+
+    ends = ["2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30"]
+    unknown_gender = ["RAWIDAAA9", "zz) Unknown", "a) WBRI", "03/04/2012", "11", "07/01/2024", "q) 6: Police"]
+    for end in ends:
+        contacts = [*small_extract()["annex_a/list_01_contacts.csv"][2:], unknown_gender]
+        write_extract(landing, LA, end[:7], small_extract(contacts), period_end=end, extract_date=end)
+    one = sum(f.stat().st_size for f in (landing / LA / "2024-03").rglob("*.csv"))
+    monkeypatch.setattr(load, "FIRST_BATCH_BYTES", one)
+    monkeypatch.setattr(load, "BATCH_BYTES", one)
+    real_stage, real_write = load._stage_batch, load.write_batch
+    staging_began = [threading.Event() for _ in range(len(ends) + 1)]  # and the one batch below
+    staged = written = 0
+
+    def stage(con, batch, key, clock):
+        nonlocal staged
+        staging_began[staged].set()
+        staged += 1
+        return real_stage(con, batch, key, clock)
+
+    def write(con, tables):
+        nonlocal written
+        written += 1
+        if written < len(ends):
+            assert staging_began[written].wait(10), (
+                f"batch {written + 1} was not staged while {written} was written"
+            )
+        return real_write(con, tables)
+
+    monkeypatch.setattr(load, "_stage_batch", stage)
+    monkeypatch.setattr(load, "write_batch", write)
+    assert len(ingest_landing(ingest_settings).loaded) == len(ends)
+    assert staged == written == len(ends)
+
+    monkeypatch.setattr(load, "FIRST_BATCH_BYTES", 2**30)
+    monkeypatch.setattr(load, "BATCH_BYTES", 2**30)
+    monkeypatch.setattr(load, "write_batch", real_write)
+    whole = ingest_settings.__class__.from_env(
+        {
+            "CSC_DATA_DIR": str(tmp_path / "whole"),
+            "CSC_LANDING_DIR": str(landing),
+            "CSC_PSEUDONYMISATION_KEY": TEST_KEY,
+        }
+    )
+    assert len(ingest_landing(whole).loaded) == len(ends)
+    assert staged == len(ends) + 1  # one batch
+    assert table_counts(whole) == table_counts(ingest_settings)
+    assert query(whole, "SELECT count(*) FROM raw.quarantine")[0][0] == len(ends)  # the unknown gender
+    for table in [*RAW_TABLES, "quarantine", "extract_tables"]:
+        assert checksum(whole, table) == checksum(ingest_settings, table), table
 
 
 def test_failure_while_writing_leaves_nothing(landing, ingest_settings, monkeypatch):
