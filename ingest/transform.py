@@ -15,8 +15,8 @@ is nulled and recorded (``value_nulled``). A US-style date column, or an unparse
 column, refuses the whole extract with a message naming file, row and column (the first problem in file and
 column order). Rows that are entirely blank are dropped.
 
-:func:`normalise_batch` builds temp tables ``norm_<table>``; :func:`write_batch` inserts them, inside the
-caller's transaction.
+:func:`map_batch` builds the value maps and pseudonyms of a staged batch, :func:`normalise_batch` the temp
+tables ``norm_<table>`` from them, and :func:`write_batch` inserts those, inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -43,7 +43,15 @@ from ingest.normalise import (
 from ingest.schema import META_TABLES, RAW_SCHEMA, Kind, RawTable, SourceColumn
 from ingest.staging import insert_rows, record_number, stage_table_name
 
-__all__ = ["HMAC_SQL", "BatchCounts", "drop_batch_tables", "hmac_pads", "normalise_batch", "write_batch"]
+__all__ = [
+    "HMAC_SQL",
+    "BatchCounts",
+    "drop_batch_tables",
+    "hmac_pads",
+    "map_batch",
+    "normalise_batch",
+    "write_batch",
+]
 
 _ID_KINDS = (Kind.CHILD_ID, Kind.HOUSEHOLD_ID)
 _NORMAL_ID = "[0-9A-Z]+"  # an ID text already in normal form
@@ -406,9 +414,9 @@ def _build_norm(con, table: RawTable, rejected: list[int]) -> None:
         )
 
 
-def normalise_batch(con, tables: list[RawTable], key: bytes, rejected: dict[int, str]) -> dict[int, str]:
-    """Build ``norm_<table>`` for every staged table; returns {extract_no: message} for extracts refused by a
-    value (also added to ``rejected``)."""
+def map_batch(con, tables: list[RawTable], key: bytes, rejected: dict[int, str]) -> dict[int, str]:
+    """Build the value maps ``map_<table>__<field>`` and the pseudonyms ``_keys`` of the staged tables;
+    returns {extract_no: message} for extracts refused by a value (also added to ``rejected``)."""
     staged = _staged_tables(con, tables)
     if not staged:
         return {}
@@ -424,9 +432,14 @@ def normalise_batch(con, tables: list[RawTable], key: bytes, rejected: dict[int,
     }
     rejected.update(refused)
     _build_keys(con, staged, key)
-    for table in staged:
-        _build_norm(con, table, sorted(rejected))
     return refused
+
+
+def normalise_batch(con, tables: list[RawTable], rejected: dict[int, str]) -> None:
+    """Build ``norm_<table>`` for every staged table from its maps (after :func:`map_batch`), leaving out the
+    rows of the ``rejected`` extracts."""
+    for table in _staged_tables(con, tables):
+        _build_norm(con, table, sorted(rejected))
 
 
 def _age(dob: str, at: str) -> str:
