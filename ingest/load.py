@@ -640,6 +640,7 @@ def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
     batch: dict[int, _Pending] = {}
     size, limit = 0, FIRST_BATCH_BYTES
     cursors = [con.cursor(), con.cursor()]
+    free_cursor = itertools.cycle(cursors)  # at most one batch waits staged, so the batches alternate
     staged: tuple[duckdb.DuckDBPyConnection, dict[int, _Pending], Future] | None = None  # not written yet
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-reader") as reader,
@@ -660,7 +661,7 @@ def _ingest_extracts(con, settings: Settings, report: IngestReport) -> None:
         def load(batch: dict[int, _Pending]) -> None:
             """Stage ``batch`` on the free cursor, then write the batch staged before it."""
             nonlocal staged
-            cursor = cursors[1] if staged is not None and staged[0] is cursors[0] else cursors[0]
+            cursor = next(free_cursor)  # the other one holds the batch staged before, if any
             staging = stager.submit(_stage_batch, cursor, batch, settings.key_bytes, report.stage_seconds)
             before, staged = staged, (cursor, batch, staging)
             if before is not None:
